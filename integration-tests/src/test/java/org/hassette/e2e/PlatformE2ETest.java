@@ -1,0 +1,159 @@
+package org.hassette.e2e;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The platform as a user meets it: ./hassette run, health, console, ./hassette exec, SIGTERM. */
+class PlatformE2ETest {
+    private static final Duration START = Duration.ofSeconds(90);
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void startsServesHealthRunsExecAndStopsCleanlyOnSigterm() throws Exception {
+        Path home = tmp.resolve("home");
+        try (PlatformProcess p = PlatformProcess.start(home, PlatformProcess.freePort(), Map.of())) {
+            p.awaitSystemReady(START);
+            p.awaitOutput("Hassette is up:", Duration.ofSeconds(10));
+            String out = p.output();
+            assertTrue(out.contains("/system/console") && out.contains(home.toString()), out);
+
+            PlatformProcess.Result lb = PlatformProcess.exec(home, "lb");
+            assertEquals(0, lb.code(), lb.err());
+            assertTrue(lb.out().contains("Hassette local shell"), lb.out());
+            assertTrue(lb.out().contains("Apache Felix Declarative Services"), lb.out());
+
+            PlatformProcess.Result bad = PlatformProcess.exec(home, "no-such-command");
+            assertEquals(1, bad.code());
+            assertTrue(bad.err().contains("unknown command"), bad.err());
+
+            // health is readable without login, the console is not
+            assertEquals(200, p.get("/system/health/systemalive.json", null, null).statusCode());
+            assertEquals(401, p.get("/system/console/bundles", null, null).statusCode());
+            assertEquals(401, p.get("/system/console/bundles", "admin", "admin").statusCode(), "admin/admin must not work");
+            Matcher m = Pattern.compile("user '([^']+)' password '([^']+)'").matcher(out);
+            assertTrue(m.find(), "generated console password is shown once on first start:\n" + out);
+            p.awaitConsole("/system/console/bundles.json", m.group(1), m.group(2), Duration.ofSeconds(20));
+            HttpResponse<String> console = p.get("/system/console/bundles.json", m.group(1), m.group(2));
+            assertTrue(console.body().contains("org.hassette.shell"), console.body());
+            Path secret = home.resolve("data/console-credentials.properties");
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)));
+            assertFalse(Files.readString(secret).contains(m.group(2)), "only the hash is stored");
+
+            assertEquals(0, p.terminate(Duration.ofSeconds(30)), p.output());
+            assertFalse(Files.exists(home.resolve("run/shell.sock")), "socket removed on stop");
+            assertTrue(p.output().strip().endsWith("Hassette stopped."), p.output());
+        }
+        // second start: the password is not shown again, the platform comes up with the stored hash
+        try (PlatformProcess p = PlatformProcess.start(home, PlatformProcess.freePort(), Map.of())) {
+            p.awaitSystemReady(START);
+            p.awaitOutput("Hassette is up:", Duration.ofSeconds(10));
+            assertFalse(p.output().contains("password '"), p.output());
+            assertEquals(0, p.terminate(Duration.ofSeconds(30)));
+        }
+    }
+
+    @Test
+    void consolePasswordFromEnvironmentIsUsedAndNeverPrinted() throws Exception {
+        Path home = tmp.resolve("envhome");
+        try (PlatformProcess p = PlatformProcess.start(home, PlatformProcess.freePort(),
+                Map.of("HASSETTE_CONSOLE_USER", "operator", "HASSETTE_CONSOLE_PASSWORD", "s3cret-Passw0rd"))) {
+            p.awaitSystemReady(START);
+            p.awaitConsole("/system/console/bundles.json", "operator", "s3cret-Passw0rd", Duration.ofSeconds(20));
+            assertEquals(401, p.get("/system/console/bundles.json", "operator", "wrong").statusCode());
+            p.terminate(Duration.ofSeconds(30));
+            assertFalse(p.output().contains("s3cret-Passw0rd"), "password must never be logged");
+            for (Path log : Files.list(home.resolve("logs")).toList()) {
+                assertFalse(Files.readString(log).contains("s3cret-Passw0rd"), log + " contains the password");
+            }
+        }
+    }
+
+    @Test
+    void unknownOptionIsRefusedWithUsage() throws Exception {
+        PlatformProcess.Result r = PlatformProcess.runExpectingExit(tmp.resolve("h"), PlatformProcess.freePort(), "--colour", "blue");
+        assertEquals(2, r.code());
+        assertTrue(r.out().contains("unknown option '--colour'"), r.out());
+        assertTrue(r.out().contains("usage: hassette run"), r.out());
+    }
+
+    @Test
+    void portInUseIsRefused() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            PlatformProcess.Result r = PlatformProcess.runExpectingExit(tmp.resolve("h"), taken.getLocalPort());
+            assertEquals(2, r.code(), r.out());
+            assertTrue(r.out().contains("HTTP port " + taken.getLocalPort() + " on 127.0.0.1 is already in use"), r.out());
+        }
+    }
+
+    @Test
+    void unusableHomeFolderIsRefused() throws Exception {
+        Path file = tmp.resolve("a-file");
+        Files.writeString(file, "not a folder");
+        PlatformProcess.Result r = PlatformProcess.runExpectingExit(file.resolve("home"), PlatformProcess.freePort());
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.out().contains("cannot create " + file.resolve("home")), r.out());
+    }
+
+    @Test
+    void secondInstanceOnSameHomeIsRefused() throws Exception {
+        Path home = tmp.resolve("shared");
+        try (PlatformProcess first = PlatformProcess.start(home, PlatformProcess.freePort(), Map.of())) {
+            first.awaitSystemReady(START);
+            PlatformProcess.Result r = PlatformProcess.runExpectingExit(home, PlatformProcess.freePort());
+            assertEquals(2, r.code(), r.out());
+            assertTrue(r.out().contains("another Hassette is already running with home folder"), r.out());
+            assertEquals(0, first.terminate(Duration.ofSeconds(30)));
+        }
+    }
+
+    @Test
+    void badFilesInEtcAndDeployAreReportedAndThePlatformKeepsRunning() throws Exception {
+        Path home = tmp.resolve("badfiles");
+        Files.createDirectories(home.resolve("etc"));
+        Files.createDirectories(home.resolve("deploy"));
+        Files.writeString(home.resolve("etc/org.hassette.example.config"), "retries=I\"three\"\n");
+        Path broken = home.resolve("deploy/my-app.jar");
+        Files.write(broken, "this is not a zip file".getBytes());
+        try (PlatformProcess p = PlatformProcess.start(home, PlatformProcess.freePort(), Map.of())) {
+            p.awaitSystemReady(START);
+            p.awaitOutput("Cannot deploy " + broken + ": it is not a readable jar/zip file", Duration.ofSeconds(20));
+            p.awaitOutput("Failed to install artifact: " + home.resolve("etc/org.hassette.example.config"), Duration.ofSeconds(20));
+            assertEquals(0, PlatformProcess.exec(home, "lb").code(), "platform still serves commands");
+
+            // once fixed, the same file is picked up as a bundle
+            Path fixed = tmp.resolve("fixed.jar");
+            java.util.jar.Manifest mf = new java.util.jar.Manifest();
+            mf.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+            mf.getMainAttributes().putValue("Bundle-ManifestVersion", "2");
+            mf.getMainAttributes().putValue("Bundle-SymbolicName", "e2e.fixed.app");
+            mf.getMainAttributes().putValue("Bundle-Version", "1.0.0");
+            try (java.util.jar.JarOutputStream j = new java.util.jar.JarOutputStream(Files.newOutputStream(fixed), mf)) {
+                j.flush();
+            }
+            Files.move(fixed, broken, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            p.await("e2e.fixed.app installed and active", Duration.ofSeconds(20), () -> {
+                try {
+                    PlatformProcess.Result lb = PlatformProcess.exec(home, "lb -s e2e.fixed.app");
+                    return lb.code() == 0 && lb.out().contains("Active");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertEquals(0, p.terminate(Duration.ofSeconds(30)));
+        }
+    }
+}

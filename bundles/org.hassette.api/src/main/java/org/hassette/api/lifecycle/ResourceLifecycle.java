@@ -1,0 +1,255 @@
+package org.hassette.api.lifecycle;
+
+import java.time.Clock;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+
+/**
+ * The status and readiness of one managed resource, published as OSGi state.
+ *
+ * <p>A core component opens one in its {@code @Activate} and closes it in {@code @Deactivate}. It
+ * registers a {@link ResourceStatusService} at once and keeps its properties current. The
+ * resource's own service is registered by {@link #ready} and unregistered when readiness ends, so
+ * consumers with mandatory references start only while it is ready and stop when it is not: the
+ * service registry, not a polling loop, carries readiness.
+ *
+ * <p>Ordering guarantees: on the way up the service is registered before the status says
+ * {@code ready=true}; on the way down the status says {@code ready=false} before the service is
+ * unregistered. Anything derived from the ready flag (the core-ready condition) therefore never
+ * outlives the service. All changes are serialized by one lock; registry callbacks (consumer
+ * activation) run on the calling thread while it is held, so consumers must not block on another
+ * thread that would need this resource.
+ */
+public final class ResourceLifecycle implements ResourceStatusService, AutoCloseable {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final BundleContext context;
+    private final Clock clock;
+    private final String provides;
+    private volatile StatusRecord record;
+    private ServiceRegistration<ResourceStatusService> statusRegistration;
+    private ServiceRegistration<?> readyRegistration;
+
+    private ResourceLifecycle(BundleContext context, String name, ResourceRole role, Class<?> provides, Clock clock) {
+        this.context = Objects.requireNonNull(context, "context");
+        this.clock = clock;
+        this.provides = provides == null ? null : provides.getName();
+        this.record = StatusRecord.initial(name, role, clock.instant());
+    }
+
+    /**
+     * Opens the lifecycle of a resource and registers its status service (NOT_STARTED).
+     *
+     * @param provides the service interface this resource registers while ready, or {@code null}
+     */
+    public static ResourceLifecycle open(BundleContext context, String name, ResourceRole role, Class<?> provides) {
+        return open(context, name, role, provides, Clock.systemUTC());
+    }
+
+    static ResourceLifecycle open(BundleContext context, String name, ResourceRole role, Class<?> provides, Clock clock) {
+        ResourceLifecycle lc = new ResourceLifecycle(context, name, role, provides, clock);
+        lc.lock.lock();
+        try {
+            lc.statusRegistration = context.registerService(ResourceStatusService.class, lc, lc.properties());
+        } finally {
+            lc.lock.unlock();
+        }
+        return lc;
+    }
+
+    @Override
+    public StatusRecord status() {
+        return record;
+    }
+
+    /** The resource name. */
+    public String name() {
+        return record.resource();
+    }
+
+    /** Whether the resource is ready now. */
+    public boolean isReady() {
+        return record.ready();
+    }
+
+    /** NOT_STARTED/STOPPED/FAILED → STARTING. */
+    public void starting(String reason) {
+        transition(ResourceStatus.STARTING, false, reason, null);
+    }
+
+    /** Running but not (yet) ready, e.g. connecting. */
+    public void running(String reason) {
+        lock.lock();
+        try {
+            withdrawReadiness(reason);
+            if (record.status() != ResourceStatus.RUNNING) {
+                transition(ResourceStatus.RUNNING, false, reason, null);
+            } else {
+                publish(record.withReadiness(false, reason, clock.instant()));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ready: registers {@code service} under {@code type} (moving to RUNNING first if needed), then
+     * publishes {@code ready=true}. Calling it again while ready replaces nothing and only updates
+     * the reason.
+     */
+    public <S> void ready(Class<S> type, S service, Map<String, ?> properties, String reason) {
+        lock.lock();
+        try {
+            if (record.status() != ResourceStatus.RUNNING) {
+                transition(ResourceStatus.RUNNING, false, reason, null);
+            }
+            if (readyRegistration == null) {
+                Hashtable<String, Object> props = new Hashtable<>();
+                if (properties != null) {
+                    props.putAll(properties);
+                }
+                props.put(ResourceProperties.RESOURCE, name());
+                readyRegistration = context.registerService(type, service, props);
+            }
+            publish(record.withReadiness(true, reason, clock.instant()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ready without a service of its own (e.g. a watcher). */
+    public void ready(String reason) {
+        lock.lock();
+        try {
+            if (record.status() != ResourceStatus.RUNNING) {
+                transition(ResourceStatus.RUNNING, false, reason, null);
+            }
+            publish(record.withReadiness(true, reason, clock.instant()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Not ready any more (status unchanged): publishes {@code ready=false}, then unregisters the service. */
+    public void notReady(String reason) {
+        lock.lock();
+        try {
+            withdrawReadiness(reason);
+            publish(record.withReadiness(false, reason, clock.instant()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Updates the human reason without changing status or readiness (progress such as "attempt 3/5"). */
+    public void reason(String reason) {
+        lock.lock();
+        try {
+            publish(record.withReadiness(record.ready(), reason, clock.instant()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Recoverable failure: the watcher may restart the component. */
+    public void failed(String reason, Throwable error) {
+        transition(ResourceStatus.FAILED, false, reason, error);
+    }
+
+    /** Fatal failure of this resource. */
+    public void crashed(String reason, Throwable error) {
+        transition(ResourceStatus.CRASHED, false, reason, error);
+    }
+
+    public void stopping(String reason) {
+        transition(ResourceStatus.STOPPING, false, reason, null);
+    }
+
+    /** STOPPED, then the status service is unregistered. Safe to call more than once. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (statusRegistration == null) {
+                return;
+            }
+            withdrawReadiness("stopping");
+            if (record.status() != ResourceStatus.STOPPED && StatusTransitions.isAllowed(record.status(), ResourceStatus.STOPPED)) {
+                publish(record.transition(ResourceStatus.STOPPED, false, "stopped", null, clock.instant()));
+            }
+            try {
+                statusRegistration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // bundle stopping: the framework unregistered it already
+            }
+            statusRegistration = null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void transition(ResourceStatus next, boolean ready, String reason, Throwable error) {
+        lock.lock();
+        try {
+            if (!ready) {
+                withdrawReadiness(reason);
+            }
+            if (record.status() == next) {
+                publish(new StatusRecord(record.resource(), record.role(), next, record.previous(), ready,
+                        reason, StatusRecord.summarize(error), clock.instant()));
+            } else {
+                publish(record.transition(next, ready, reason, error, clock.instant()));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Flag first, service second: nothing derived from the flag outlives the service. */
+    private void withdrawReadiness(String reason) {
+        if (record.ready()) {
+            publish(record.withReadiness(false, reason, clock.instant()));
+        }
+        if (readyRegistration != null) {
+            try {
+                readyRegistration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // bundle stopping
+            }
+            readyRegistration = null;
+        }
+    }
+
+    private void publish(StatusRecord next) {
+        record = next;
+        if (statusRegistration != null) {
+            try {
+                statusRegistration.setProperties(properties());
+            } catch (IllegalStateException alreadyGone) {
+                statusRegistration = null;
+            }
+        }
+    }
+
+    private Dictionary<String, Object> properties() {
+        StatusRecord r = record;
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put(ResourceProperties.RESOURCE, r.resource());
+        p.put(ResourceProperties.ROLE, r.role().label());
+        p.put(ResourceProperties.STATUS, r.status().label());
+        p.put(ResourceProperties.READY, r.ready());
+        p.put(ResourceProperties.REASON, r.reason());
+        if (r.exception() != null) {
+            p.put(ResourceProperties.EXCEPTION, r.exception());
+        }
+        if (provides != null) {
+            p.put(ResourceProperties.PROVIDES, provides);
+        }
+        p.put("service.description", "Hassette " + r.role().label() + " resource '" + r.resource() + "'");
+        return p;
+    }
+}

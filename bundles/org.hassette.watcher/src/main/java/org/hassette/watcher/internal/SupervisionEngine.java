@@ -1,0 +1,373 @@
+package org.hassette.watcher.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.hassette.api.lifecycle.ResourceStatus;
+import org.hassette.api.lifecycle.SupervisionState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The watcher's decisions, free of OSGi: which failure charges the budget, when to restart, when a
+ * restart counts as successful (only once the resource is ready), and what happens when the budget
+ * runs out. Every method hops onto one executor thread, so the state needs no locks and every
+ * decision sees a consistent picture. Restarts themselves are performed by {@link Actions}, never
+ * inside a callback of the component runtime.
+ */
+final class SupervisionEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(SupervisionEngine.class);
+
+    /** What the engine asks the outside world to do. */
+    interface Actions {
+        /** Disables then re-enables the component; completes when the enable has finished. */
+        CompletionStage<Void> restart(String component);
+
+        /** Disables the component for good (given up). */
+        void disable(String component);
+
+        /** The first line of the component's activation failure, or null when it is not failed. */
+        String activationFailure(String component);
+
+        /** Something fatal: shut the platform down. */
+        void fatal(String resource, String reason);
+
+        /** Name of the component implementing {@code resource}, or null when none is known. */
+        String componentOf(String resource);
+    }
+
+    enum Phase { IDLE, RESTART_SCHEDULED, RESTARTING, AWAITING_READY, COOLING, DEAD }
+
+    /** Mutable per-resource state; touched only on the executor thread. */
+    static final class Supervised {
+        final String resource;
+        String component;
+        Phase phase = Phase.IDLE;
+        final RestartBudget budget = new RestartBudget();
+        int attempt;
+        int cooldownCycles;
+        int totalRestarts;
+        long generation;
+        boolean ready;
+        Instant nextAttemptAt;
+        ResourceStatus verdict;
+        String lastFailure;
+        ScheduledFuture<?> pending;
+        Policy policy = Policy.defaults();
+        final List<Long> plannedDelaysMs = new ArrayList<>();
+
+        Supervised(String resource) {
+            this.resource = resource;
+        }
+    }
+
+    private final ScheduledExecutorService executor;
+    private final Actions actions;
+    private final Function<String, Policy> policies;
+    private final Clock clock;
+    private final Random random;
+    private final Map<String, Supervised> resources = new HashMap<>();
+    private final Map<String, SupervisionState> published = new ConcurrentHashMap<>();
+
+    SupervisionEngine(ScheduledExecutorService executor, Actions actions, Function<String, Policy> policies, Clock clock, Random random) {
+        this.executor = executor;
+        this.actions = actions;
+        this.policies = policies;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    // ---- inputs (any thread) ----
+
+    /** A core resource's status service changed (or appeared). */
+    void onStatus(String resource, ResourceStatus status, boolean ready, String reason, String exception) {
+        executor.execute(() -> handleStatus(resource, null, status, ready, reason, exception));
+    }
+
+    /** The status service of {@code resource} went away (component deactivated or restarting). */
+    void onStatusGone(String resource) {
+        executor.execute(() -> {
+            Supervised s = resources.get(resource);
+            if (s != null) {
+                s.ready = false;
+                publish(s);
+            }
+        });
+    }
+
+    /** SCR reports the component behind {@code resource} in FAILED_ACTIVATION. */
+    void onActivationFailure(String resource, String component, String failure) {
+        executor.execute(() -> {
+            Supervised s = supervised(resource, component);
+            if (s.phase == Phase.IDLE || s.phase == Phase.AWAITING_READY) {
+                failure(s, "activation failed: " + failure, errorType(failure));
+            }
+        });
+    }
+
+    /** Operator request: restart now, outside budget and backoff. */
+    void restartNow(String resource) {
+        executor.execute(() -> {
+            Supervised s = resources.get(resource);
+            if (s == null || s.component == null) {
+                LOG.warn("Restart of '{}' requested, but no component is known for it", resource);
+                return;
+            }
+            cancelPending(s);
+            s.verdict = null;
+            LOG.info("Restarting '{}' on operator request", resource);
+            restart(s);
+        });
+    }
+
+    Optional<SupervisionState> state(String resource) {
+        return Optional.ofNullable(published.get(resource));
+    }
+
+    List<SupervisionState> states() {
+        return published.values().stream().sorted(Comparator.comparing(SupervisionState::resource)).toList();
+    }
+
+    /** For tests: the delays planned so far for a resource, in ms. */
+    List<Long> plannedDelays(String resource) throws Exception {
+        return executor.submit(() -> {
+            Supervised s = resources.get(resource);
+            return s == null ? List.<Long>of() : List.copyOf(s.plannedDelaysMs);
+        }).get(5, TimeUnit.SECONDS);
+    }
+
+    // ---- decisions (executor thread) ----
+
+    private void handleStatus(String resource, String component, ResourceStatus status, boolean ready, String reason, String exception) {
+        Supervised s = supervised(resource, component);
+        s.ready = ready;
+        if (ready) {
+            if (s.phase == Phase.AWAITING_READY) {
+                cancelPending(s);
+                LOG.info("'{}' is ready again after restart {} ({})", resource, s.attempt, reason);
+                s.budget.reset(); // only readiness proves the restart worked
+                s.attempt = 0;
+                s.cooldownCycles = 0;
+                s.phase = Phase.IDLE;
+            }
+            s.verdict = null;
+            s.nextAttemptAt = null;
+            publish(s);
+            return;
+        }
+        switch (status) {
+            case FAILED -> failure(s, reason + (exception == null ? "" : " (" + exception + ")"), errorType(exception));
+            case CRASHED -> fatal(s, "crashed: " + reason + (exception == null ? "" : " (" + exception + ")"));
+            default -> publish(s);
+        }
+    }
+
+    private void failure(Supervised s, String reason, String errorType) {
+        s.lastFailure = reason;
+        if (s.phase == Phase.RESTART_SCHEDULED || s.phase == Phase.RESTARTING || s.phase == Phase.COOLING || s.phase == Phase.DEAD) {
+            publish(s); // already being handled: one failure, one charge
+            return;
+        }
+        cancelPending(s);
+        s.phase = Phase.IDLE;
+        Policy p = policy(s);
+        if (p.isFatal(errorType)) {
+            fatal(s, "fatal error " + errorType + ": " + reason);
+            return;
+        }
+        if (p.isNonRetryable(errorType)) {
+            exhaust(s, p, "non-retryable error " + errorType + ": " + reason);
+            return;
+        }
+        long now = monotonicMs();
+        if (s.budget.isExhausted(now, p.window().toMillis(), p.budget())) {
+            exhaust(s, p, "restart budget exhausted (" + p.budget() + " restarts in " + p.window().toSeconds() + " s); last failure: " + reason);
+            return;
+        }
+        s.budget.charge(now);
+        s.attempt++;
+        Duration delay = p.delay(s.attempt, random);
+        s.plannedDelaysMs.add(delay.toMillis());
+        if (s.plannedDelaysMs.size() > 1000) {
+            s.plannedDelaysMs.remove(0);
+        }
+        s.phase = Phase.RESTART_SCHEDULED;
+        s.nextAttemptAt = clock.instant().plus(delay);
+        LOG.warn("'{}' failed: {}. Restart {} (budget {}/{}) in {} ms", s.resource, reason, s.attempt, s.budget.used(), p.budget(),
+                delay.toMillis());
+        long gen = s.generation;
+        s.pending = executor.schedule(() -> {
+            if (s.generation == gen && s.phase == Phase.RESTART_SCHEDULED) {
+                restart(s);
+            }
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        publish(s);
+    }
+
+    private void restart(Supervised s) {
+        if (s.component == null) {
+            s.component = actions.componentOf(s.resource);
+        }
+        if (s.component == null) {
+            LOG.error("Cannot restart '{}': no component declares hassette.resource={}", s.resource, s.resource);
+            s.phase = Phase.IDLE;
+            publish(s);
+            return;
+        }
+        s.phase = Phase.RESTARTING;
+        s.nextAttemptAt = null;
+        s.totalRestarts++;
+        long gen = ++s.generation;
+        publish(s);
+        CompletionStage<Void> done;
+        try {
+            done = actions.restart(s.component);
+        } catch (RuntimeException e) {
+            done = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        done.whenComplete((v, err) -> executor.execute(() -> afterRestart(s, gen, err)));
+    }
+
+    private void afterRestart(Supervised s, long gen, Throwable err) {
+        if (s.generation != gen || s.phase != Phase.RESTARTING) {
+            return;
+        }
+        if (err != null) {
+            s.phase = Phase.IDLE;
+            failure(s, "restart did not complete: " + err, null);
+            return;
+        }
+        Policy p = policy(s);
+        s.phase = Phase.AWAITING_READY;
+        s.pending = executor.schedule(() -> {
+            if (s.generation == gen && s.phase == Phase.AWAITING_READY) {
+                s.phase = Phase.IDLE;
+                failure(s, "not ready within " + p.readinessTimeout().toSeconds() + " s after restart " + s.attempt
+                        + " (running is not ready)", null);
+            }
+        }, p.readinessTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        publish(s);
+        String failed = actions.activationFailure(s.component);
+        if (failed != null) {
+            failure(s, "activation failed: " + failed, errorType(failed));
+        } else if (s.ready) {
+            handleStatus(s.resource, s.component, ResourceStatus.RUNNING, true, "ready", null);
+        }
+    }
+
+    private void exhaust(Supervised s, Policy p, String why) {
+        cancelPending(s);
+        switch (p.type()) {
+            case PERMANENT -> fatal(s, why + " [permanent]");
+            case TEMPORARY -> giveUp(s, why + " [temporary: given up]");
+            case TRANSIENT -> {
+                s.cooldownCycles++;
+                if (p.cooldownCycles() > 0 && s.cooldownCycles > p.cooldownCycles()) {
+                    giveUp(s, why + " [transient: " + p.cooldownCycles() + " cooldown cycles used up]");
+                    return;
+                }
+                s.phase = Phase.COOLING;
+                s.verdict = ResourceStatus.EXHAUSTED_COOLING;
+                s.nextAttemptAt = clock.instant().plus(p.cooldown());
+                LOG.error("'{}' {}. Cooling down for {} s (cycle {}{}), then trying again", s.resource, why, p.cooldown().toSeconds(),
+                        s.cooldownCycles, p.cooldownCycles() > 0 ? "/" + p.cooldownCycles() : "");
+                long gen = s.generation;
+                s.pending = executor.schedule(() -> {
+                    if (s.generation == gen && s.phase == Phase.COOLING) {
+                        s.budget.reset();
+                        s.attempt = 0;
+                        s.verdict = null;
+                        restart(s);
+                    }
+                }, p.cooldown().toMillis(), TimeUnit.MILLISECONDS);
+                publish(s);
+            }
+        }
+    }
+
+    private void giveUp(Supervised s, String why) {
+        s.phase = Phase.DEAD;
+        s.verdict = ResourceStatus.EXHAUSTED_DEAD;
+        s.nextAttemptAt = null;
+        s.lastFailure = why;
+        LOG.error("'{}' {}. It stays down until restarted by hand (hassette:restart {})", s.resource, why, s.resource);
+        publish(s);
+        if (s.component != null) {
+            actions.disable(s.component);
+        }
+    }
+
+    private void fatal(Supervised s, String why) {
+        cancelPending(s);
+        s.phase = Phase.DEAD;
+        s.verdict = ResourceStatus.CRASHED;
+        s.lastFailure = why;
+        publish(s);
+        actions.fatal(s.resource, why);
+    }
+
+    private Supervised supervised(String resource, String component) {
+        Supervised s = resources.computeIfAbsent(resource, Supervised::new);
+        if (component != null) {
+            s.component = component;
+        }
+        return s;
+    }
+
+    private Policy policy(Supervised s) {
+        Policy p = policies.apply(s.resource);
+        if (p == null) {
+            p = Policy.defaults();
+        }
+        if (!p.problems().isEmpty() && !p.equals(s.policy)) {
+            p.problems().forEach(problem -> LOG.warn("Restart policy of '{}': {}", s.resource, problem));
+        }
+        s.policy = p;
+        return p;
+    }
+
+    private void cancelPending(Supervised s) {
+        if (s.pending != null) {
+            s.pending.cancel(false);
+            s.pending = null;
+        }
+        s.generation++;
+    }
+
+    private void publish(Supervised s) {
+        published.put(s.resource, new SupervisionState(s.resource, s.policy.type().label(), s.budget.used(), s.policy.budget(),
+                s.totalRestarts, s.nextAttemptAt, s.verdict, s.lastFailure));
+    }
+
+    private long monotonicMs() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+    }
+
+    /** {@code Type: message} or a stack trace's first line {@code pkg.Type: message} → {@code Type}. */
+    static String errorType(String summary) {
+        if (summary == null || summary.isBlank()) {
+            return null;
+        }
+        String first = summary.strip().lines().findFirst().orElse("");
+        int colon = first.indexOf(':');
+        String type = (colon < 0 ? first : first.substring(0, colon)).trim();
+        if (type.contains(" ")) {
+            return null;
+        }
+        int dot = type.lastIndexOf('.');
+        return dot < 0 ? type : type.substring(dot + 1);
+    }
+}

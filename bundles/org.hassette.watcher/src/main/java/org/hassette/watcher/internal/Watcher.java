@@ -1,0 +1,268 @@
+package org.hassette.watcher.internal;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.hassette.api.lifecycle.HassetteResource;
+import org.hassette.api.lifecycle.ResourceLifecycle;
+import org.hassette.api.lifecycle.ResourceProperties;
+import org.hassette.api.lifecycle.ResourceRole;
+import org.hassette.api.lifecycle.ResourceStatus;
+import org.hassette.api.lifecycle.ResourceStatusService;
+import org.hassette.api.lifecycle.SupervisionState;
+import org.hassette.api.lifecycle.Supervisor;
+import org.hassette.api.platform.PlatformShutdown;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.util.tracker.ServiceTracker;
+import org.osgi.util.tracker.ServiceTrackerCustomizer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The watcher: follows every core resource's status service (ServiceEvents, synchronous) and SCR's
+ * component state ({@code service.changecount}, for activation failures), and hands both to the
+ * {@link SupervisionEngine}. Ready — and registered as {@link Supervisor} — once tracking runs.
+ * App resources are ignored: apps have their own supervision.
+ */
+@Component(immediate = true, service = {})
+@HassetteResource(resource = "watcher", provides = Supervisor.class)
+public class Watcher implements Supervisor {
+    private static final Logger LOG = LoggerFactory.getLogger(Watcher.class);
+    private static final String SELF = "watcher";
+
+    private final BundleContext context;
+    private final ServiceComponentRuntime scr;
+    private final ResourceLifecycle lifecycle;
+    private final ScheduledExecutorService executor;
+    private final SupervisionEngine engine;
+    private final ServiceTracker<ResourceStatusService, String> statusTracker;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile PlatformShutdown shutdown;
+
+    @Activate
+    public Watcher(BundleContext context, @Reference(updated = "scrChanged") ServiceComponentRuntime scr) {
+        this.context = context;
+        this.scr = scr;
+        this.lifecycle = ResourceLifecycle.open(context, SELF, ResourceRole.CORE, Supervisor.class);
+        lifecycle.starting("opening trackers");
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "hassette-watcher");
+            t.setDaemon(true);
+            return t;
+        });
+        this.engine = new SupervisionEngine(executor, new ScrActions(), this::policyOf, Clock.systemUTC(), new Random());
+        this.statusTracker = new ServiceTracker<>(context, ResourceStatusService.class, new StatusCustomizer());
+        statusTracker.open();
+        executor.execute(this::scanComponents);
+        lifecycle.ready(Supervisor.class, this, Map.of(), "tracking " + statusTracker.size() + " resources");
+    }
+
+    @Deactivate
+    void deactivate() {
+        statusTracker.close();
+        executor.shutdownNow();
+        lifecycle.close();
+    }
+
+    /** SCR's {@code service.changecount} moved: component states changed somewhere. */
+    void scrChanged(ServiceReference<ServiceComponentRuntime> ref) {
+        if (!executor.isShutdown()) {
+            executor.execute(this::scanComponents);
+        }
+    }
+
+    @Override
+    public Optional<SupervisionState> state(String resource) {
+        return engine.state(resource);
+    }
+
+    @Override
+    public List<SupervisionState> states() {
+        return engine.states();
+    }
+
+    @Override
+    public void restartNow(String resource) {
+        if (componentOf(resource) == null) {
+            throw new IllegalArgumentException("no core resource named '" + resource + "'; known: " + coreResources().keySet());
+        }
+        engine.restartNow(resource);
+    }
+
+    /** For tests in this bundle's package. */
+    SupervisionEngine engine() {
+        return engine;
+    }
+
+    private void scanComponents() {
+        for (Map.Entry<String, ComponentDescriptionDTO> e : coreResources().entrySet()) {
+            ComponentDescriptionDTO d = e.getValue();
+            for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
+                if (c.state == ComponentConfigurationDTO.FAILED_ACTIVATION && c.failure != null) {
+                    engine.onActivationFailure(e.getKey(), d.name, firstLine(c.failure));
+                }
+            }
+        }
+    }
+
+    /** Core resources by name, from the component descriptions carrying {@code hassette.resource}. */
+    private Map<String, ComponentDescriptionDTO> coreResources() {
+        Map<String, ComponentDescriptionDTO> map = new HashMap<>();
+        for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
+            Object resource = d.properties.get(ResourceProperties.RESOURCE);
+            Object role = d.properties.get(ResourceProperties.ROLE);
+            if (resource != null && !SELF.equals(resource) && (role == null || ResourceRole.CORE.label().equals(role))) {
+                map.put(resource.toString(), d);
+            }
+        }
+        return map;
+    }
+
+    private ComponentDescriptionDTO componentOf(String resource) {
+        return coreResources().get(resource);
+    }
+
+    private Policy policyOf(String resource) {
+        ComponentDescriptionDTO d = componentOf(resource);
+        if (d == null) {
+            return Policy.defaults();
+        }
+        // configuration properties (overrides from etc/) win over the declared ones
+        for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
+            return Policy.from(c.properties);
+        }
+        return Policy.from(d.properties);
+    }
+
+    private static String firstLine(String text) {
+        return text.strip().lines().findFirst().orElse(text);
+    }
+
+    private final class StatusCustomizer implements ServiceTrackerCustomizer<ResourceStatusService, String> {
+        @Override
+        public String addingService(ServiceReference<ResourceStatusService> ref) {
+            String resource = (String) ref.getProperty(ResourceProperties.RESOURCE);
+            forward(ref);
+            return resource;
+        }
+
+        @Override
+        public void modifiedService(ServiceReference<ResourceStatusService> ref, String resource) {
+            forward(ref);
+        }
+
+        @Override
+        public void removedService(ServiceReference<ResourceStatusService> ref, String resource) {
+            if (resource != null && !executor.isShutdown()) {
+                engine.onStatusGone(resource);
+            }
+        }
+
+        private void forward(ServiceReference<ResourceStatusService> ref) {
+            String resource = (String) ref.getProperty(ResourceProperties.RESOURCE);
+            if (resource == null || SELF.equals(resource) || executor.isShutdown()
+                    || !ResourceRole.CORE.label().equals(ref.getProperty(ResourceProperties.ROLE))) {
+                return;
+            }
+            ResourceStatus status;
+            try {
+                status = ResourceStatus.parse(String.valueOf(ref.getProperty(ResourceProperties.STATUS)));
+            } catch (IllegalArgumentException e) {
+                LOG.warn("Resource '{}' publishes an unknown status: {}", resource, e.getMessage());
+                return;
+            }
+            engine.onStatus(resource, status, Boolean.TRUE.equals(ref.getProperty(ResourceProperties.READY)),
+                    String.valueOf(ref.getProperty(ResourceProperties.REASON)), (String) ref.getProperty(ResourceProperties.EXCEPTION));
+        }
+    }
+
+    private final class ScrActions implements SupervisionEngine.Actions {
+        @Override
+        public CompletionStage<Void> restart(String component) {
+            ComponentDescriptionDTO d = byName(component);
+            if (d == null) {
+                return CompletableFuture.failedFuture(new IllegalStateException("component " + component + " is gone"));
+            }
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            LOG.info("Restarting component {}", component);
+            scr.disableComponent(d).then(p -> scr.enableComponent(d)).onResolve(() -> done.complete(null));
+            return done;
+        }
+
+        @Override
+        public void disable(String component) {
+            ComponentDescriptionDTO d = byName(component);
+            if (d != null) {
+                scr.disableComponent(d);
+            }
+        }
+
+        @Override
+        public String activationFailure(String component) {
+            ComponentDescriptionDTO d = byName(component);
+            if (d == null) {
+                return null;
+            }
+            for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
+                if (c.state == ComponentConfigurationDTO.FAILED_ACTIVATION && c.failure != null) {
+                    return firstLine(c.failure);
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public void fatal(String resource, String reason) {
+            PlatformShutdown s = shutdown;
+            if (s != null) {
+                s.shutdownFatal(resource, reason, null);
+                return;
+            }
+            LOG.error("FATAL: '{}': {}. No platform coordinator is running, stopping the framework directly", resource, reason);
+            System.setProperty("hassette.exit.code", Integer.toString(PlatformShutdown.FATAL_EXIT_CODE));
+            System.setProperty("hassette.exit.reason", resource + ": " + reason);
+            Thread t = new Thread(() -> {
+                try {
+                    context.getBundle(0).stop();
+                } catch (Exception e) {
+                    LOG.error("Could not stop the framework", e);
+                }
+            }, "hassette-fatal-stop");
+            t.start();
+        }
+
+        @Override
+        public String componentOf(String resource) {
+            ComponentDescriptionDTO d = Watcher.this.componentOf(resource);
+            return d == null ? null : d.name;
+        }
+
+        private ComponentDescriptionDTO byName(String name) {
+            for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
+                if (d.name.equals(name)) {
+                    return d;
+                }
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package org.hassette.watcher.internal;
+
+import static org.hassette.api.lifecycle.ResourceStatus.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.hassette.api.lifecycle.SupervisionState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SupervisionEngineTest {
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+    private final List<String> restarts = new CopyOnWriteArrayList<>();
+    private final List<String> disabled = new CopyOnWriteArrayList<>();
+    private final List<String> fatals = new CopyOnWriteArrayList<>();
+    private volatile String activationFailure;
+    private final Map<String, Object> policy = new HashMap<>(Map.of(
+            "hassette.restart.backoff.base.ms", 10L, "hassette.restart.backoff.jitter", 0.0,
+            "hassette.restart.backoff.multiplier", 2.0, "hassette.restart.backoff.max.ms", 40L,
+            "hassette.restart.readiness.timeout.seconds", 1, "hassette.restart.budget", 3));
+
+    private final SupervisionEngine engine = new SupervisionEngine(executor, new SupervisionEngine.Actions() {
+        @Override
+        public CompletionStage<Void> restart(String component) {
+            restarts.add(component);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void disable(String component) {
+            disabled.add(component);
+        }
+
+        @Override
+        public String activationFailure(String component) {
+            return activationFailure;
+        }
+
+        @Override
+        public void fatal(String resource, String reason) {
+            fatals.add(resource + ": " + reason);
+        }
+
+        @Override
+        public String componentOf(String resource) {
+            return "comp." + resource;
+        }
+    }, r -> Policy.from(policy), Clock.systemUTC(), new Random(1));
+
+    @AfterEach
+    void stop() {
+        executor.shutdownNow();
+    }
+
+    @Test
+    void failedResourceIsRestartedAndBudgetResetsOnReadiness() {
+        engine.onStatus("db", FAILED, false, "disk full", "IOException: disk full");
+        await("first restart", () -> restarts.size() == 1);
+        assertEquals("comp.db", restarts.get(0));
+        await("budget charged", () -> engine.state("db").map(x -> x.restartsInWindow() == 1).orElse(false));
+        engine.onStatus("db", RUNNING, true, "open", null);
+        await("budget reset after readiness", () -> engine.state("db").map(x -> x.restartsInWindow() == 0).orElse(false));
+        assertNull(state("db").verdict());
+    }
+
+    @Test
+    void runningWithoutReadinessCountsAsFailedRestart() {
+        policy.put("hassette.restart.budget", 5);
+        engine.onStatus("ws", FAILED, false, "auth_invalid", null);
+        await("first restart", () -> restarts.size() == 1);
+        engine.onStatus("ws", RUNNING, false, "connecting", null); // RUNNING is not ready: no reset
+        await("second restart after the readiness timeout", () -> restarts.size() == 2);
+        SupervisionState s = state("ws");
+        assertEquals(2, s.restartsInWindow(), "the unready restart was charged, not forgiven");
+        assertTrue(s.lastFailure().contains("not ready within 1 s"), s.lastFailure());
+    }
+
+    @Test
+    void duplicateFailureSignalsChargeOnce() {
+        policy.put("hassette.restart.backoff.base.ms", 300L);
+        policy.put("hassette.restart.backoff.max.ms", 300L);
+        engine.onStatus("db", FAILED, false, "a", null);
+        engine.onStatus("db", FAILED, false, "b", null);
+        engine.onActivationFailure("db", "comp.db", "java.lang.IllegalStateException: c");
+        await("restart", () -> restarts.size() == 1);
+        assertEquals(1, state("db").restartsInWindow());
+    }
+
+    @Test
+    void permanentExhaustionIsFatalOnce() {
+        policy.put("hassette.restart.type", "permanent");
+        policy.put("hassette.restart.budget", 2);
+        activationFailure = "java.lang.IllegalStateException: broken";
+        engine.onActivationFailure("bus", "comp.bus", activationFailure);
+        await("fatal", () -> fatals.size() == 1);
+        assertEquals(2, restarts.size(), "two restarts were allowed before exhaustion");
+        assertTrue(fatals.get(0).startsWith("bus: restart budget exhausted (2 restarts in 300 s)"), fatals.get(0));
+        assertEquals(CRASHED, state("bus").verdict());
+        engine.onActivationFailure("bus", "comp.bus", activationFailure);
+        awaitIdle();
+        assertEquals(1, fatals.size(), "no second escalation");
+    }
+
+    @Test
+    void temporaryExhaustionGivesUpAndDisables() {
+        policy.put("hassette.restart.type", "temporary");
+        policy.put("hassette.restart.budget", 1);
+        activationFailure = "java.lang.IllegalStateException: nope";
+        engine.onActivationFailure("web", "comp.web", activationFailure);
+        await("given up", () -> verdict("web") == EXHAUSTED_DEAD);
+        assertEquals(List.of("comp.web"), disabled);
+        assertTrue(fatals.isEmpty());
+    }
+
+    @Test
+    void transientExhaustionCoolsDownThenRetriesUntilCyclesRunOut() {
+        policy.put("hassette.restart.budget", 1);
+        policy.put("hassette.restart.cooldown.seconds", 1);
+        policy.put("hassette.restart.cooldown.cycles", 1);
+        activationFailure = "java.lang.IllegalStateException: still broken";
+        engine.onActivationFailure("ws", "comp.ws", activationFailure);
+        await("cooling", () -> verdict("ws") == EXHAUSTED_COOLING);
+        assertNotNull(state("ws").nextAttemptAt());
+        await("given up after one cooldown cycle", () -> verdict("ws") == EXHAUSTED_DEAD);
+        assertEquals(List.of("comp.ws"), disabled);
+        assertTrue(restarts.size() >= 2, "restarted after the cooldown: " + restarts);
+        assertTrue(fatals.isEmpty(), "transient never shuts the platform down");
+    }
+
+    @Test
+    void fatalErrorNameShutsDownAtOnce() {
+        policy.put("hassette.restart.fatal.errors", new String[] {"SchemaTooNewException"});
+        engine.onStatus("db", FAILED, false, "schema v9 > v1", "SchemaTooNewException: schema v9 > v1");
+        await("fatal", () -> fatals.size() == 1);
+        assertTrue(restarts.isEmpty());
+    }
+
+    @Test
+    void nonRetryableErrorSkipsRestarts() {
+        policy.put("hassette.restart.nonretryable.errors", List.of("InvalidAuthException"));
+        policy.put("hassette.restart.type", "temporary");
+        engine.onStatus("ws", FAILED, false, "token rejected", "InvalidAuthException: token rejected");
+        await("dead", () -> verdict("ws") == EXHAUSTED_DEAD);
+        assertTrue(restarts.isEmpty());
+    }
+
+    @Test
+    void crashedResourceIsFatal() {
+        engine.onStatus("db", CRASHED, false, "corrupt file", null);
+        await("fatal", () -> fatals.size() == 1);
+    }
+
+    @Test
+    void backoffFollowsThePolicyAndIsCapped() throws Exception {
+        policy.put("hassette.restart.budget", 10);
+        activationFailure = "java.lang.IllegalStateException: x";
+        engine.onActivationFailure("db", "comp.db", activationFailure);
+        await("five restarts", () -> restarts.size() >= 5);
+        List<Long> delays = engine.plannedDelays("db").subList(0, 5);
+        assertEquals(List.of(10L, 20L, 40L, 40L, 40L), delays);
+    }
+
+    @Test
+    void policyWithBadValuesFallsBackAndSaysWhy() {
+        Policy p = Policy.from(Map.of("hassette.restart.type", "sometimes", "hassette.restart.budget", "many"));
+        assertEquals(Policy.Type.TRANSIENT, p.type());
+        assertEquals(5, p.budget());
+        assertEquals(2, p.problems().size(), p.problems().toString());
+        assertTrue(p.problems().get(0).contains("'sometimes'"));
+    }
+
+    @Test
+    void jitterStaysWithinItsBounds() {
+        Policy p = Policy.from(Map.of("hassette.restart.backoff.base.ms", 1000L, "hassette.restart.backoff.jitter", 0.1));
+        Random r = new Random(7);
+        for (int i = 0; i < 1000; i++) {
+            long d = p.delay(1, r).toMillis();
+            assertTrue(d >= 900 && d <= 1100, "delay " + d);
+        }
+    }
+
+    @Test
+    void errorTypeIsTakenFromSummariesAndTraces() {
+        assertEquals("IllegalStateException", SupervisionEngine.errorType("java.lang.IllegalStateException: boom\n\tat x"));
+        assertEquals("SchemaTooNewException", SupervisionEngine.errorType("SchemaTooNewException: v9"));
+        assertNull(SupervisionEngine.errorType("not ready within 1 s"));
+        assertNull(SupervisionEngine.errorType(null));
+    }
+
+    private Object verdict(String resource) {
+        return engine.state(resource).map(SupervisionState::verdict).orElse(null);
+    }
+
+    private SupervisionState state(String resource) {
+        return engine.state(resource).orElseThrow(() -> new AssertionError("no state for " + resource));
+    }
+
+    private void awaitIdle() {
+        try {
+            executor.submit(() -> { }).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+}

@@ -87,7 +87,7 @@ public final class ResourceLifecycle implements ResourceStatusService, AutoClose
         try {
             withdrawReadiness(reason);
             if (record.status() != ResourceStatus.RUNNING) {
-                transition(ResourceStatus.RUNNING, false, reason, null);
+                toRunning(reason);
             } else {
                 publish(record.withReadiness(false, reason, clock.instant()));
             }
@@ -105,7 +105,7 @@ public final class ResourceLifecycle implements ResourceStatusService, AutoClose
         lock.lock();
         try {
             if (record.status() != ResourceStatus.RUNNING) {
-                transition(ResourceStatus.RUNNING, false, reason, null);
+                toRunning(reason);
             }
             if (readyRegistration == null) {
                 Hashtable<String, Object> props = new Hashtable<>();
@@ -126,7 +126,7 @@ public final class ResourceLifecycle implements ResourceStatusService, AutoClose
         lock.lock();
         try {
             if (record.status() != ResourceStatus.RUNNING) {
-                transition(ResourceStatus.RUNNING, false, reason, null);
+                toRunning(reason);
             }
             publish(record.withReadiness(true, reason, clock.instant()));
         } finally {
@@ -190,6 +190,14 @@ public final class ResourceLifecycle implements ResourceStatusService, AutoClose
         } finally {
             lock.unlock();
         }
+    }
+
+    /** To RUNNING along legal edges: through STARTING when the current status cannot go there directly. */
+    private void toRunning(String reason) {
+        if (!StatusTransitions.isAllowed(record.status(), ResourceStatus.RUNNING)) {
+            transition(ResourceStatus.STARTING, false, reason, null);
+        }
+        transition(ResourceStatus.RUNNING, false, reason, null);
     }
 
     private void transition(ResourceStatus next, boolean ready, String reason, Throwable error) {

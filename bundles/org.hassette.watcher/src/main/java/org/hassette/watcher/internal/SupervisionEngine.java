@@ -49,6 +49,15 @@ final class SupervisionEngine {
         String componentOf(String resource);
     }
 
+    /** The component was disabled from outside; supervision stands down until it comes back. */
+    static final class ComponentDisabledException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        ComponentDisabledException(String component) {
+            super("component " + component + " was disabled from outside; not restarting it");
+        }
+    }
+
     enum Phase { IDLE, RESTART_SCHEDULED, RESTARTING, AWAITING_READY, COOLING, DEAD }
 
     /** Mutable per-resource state; touched only on the executor thread. */
@@ -247,6 +256,14 @@ final class SupervisionEngine {
         }
         if (err != null) {
             s.phase = Phase.IDLE;
+            if (err instanceof ComponentDisabledException || err.getCause() instanceof ComponentDisabledException) {
+                LOG.info("'{}': {}", s.resource, err.getMessage());
+                s.budget.reset();
+                s.attempt = 0;
+                s.lastFailure = "disabled from outside";
+                publish(s);
+                return;
+            }
             failure(s, "restart did not complete: " + err, null);
             return;
         }

@@ -59,7 +59,7 @@ public class Watcher implements Supervisor {
     private volatile PlatformShutdown shutdown;
 
     @Activate
-    public Watcher(BundleContext context, @Reference(updated = "scrChanged") ServiceComponentRuntime scr) {
+    public Watcher(BundleContext context, @Reference ServiceComponentRuntime scr) {
         this.context = context;
         this.scr = scr;
         this.lifecycle = ResourceLifecycle.open(context, SELF, ResourceRole.CORE, Supervisor.class);
@@ -71,24 +71,31 @@ public class Watcher implements Supervisor {
         });
         this.engine = new SupervisionEngine(executor, new ScrActions(), this::policyOf, Clock.systemUTC(), new Random());
         this.statusTracker = new ServiceTracker<>(context, ResourceStatusService.class, new StatusCustomizer());
+        this.scrListener = event -> {
+            if (event.getType() == org.osgi.framework.ServiceEvent.MODIFIED && !executor.isShutdown()) {
+                executor.execute(this::scanComponents);
+            }
+        };
         statusTracker.open();
+        try {
+            context.addServiceListener(scrListener, "(objectClass=" + ServiceComponentRuntime.class.getName() + ")");
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
         executor.execute(this::scanComponents);
         lifecycle.ready(Supervisor.class, this, Map.of(), "tracking " + statusTracker.size() + " resources");
     }
 
     @Deactivate
     void deactivate() {
+        context.removeServiceListener(scrListener);
         statusTracker.close();
         executor.shutdownNow();
         lifecycle.close();
     }
 
-    /** SCR's {@code service.changecount} moved: component states changed somewhere. */
-    void scrChanged(ServiceReference<ServiceComponentRuntime> ref) {
-        if (!executor.isShutdown()) {
-            executor.execute(this::scanComponents);
-        }
-    }
+    /** SCR's {@code service.changecount} moved (MODIFIED): component states changed somewhere. */
+    private final org.osgi.framework.ServiceListener scrListener;
 
     @Override
     public Optional<SupervisionState> state(String resource) {
@@ -153,8 +160,15 @@ public class Watcher implements Supervisor {
         return Policy.from(d.properties);
     }
 
-    private static String firstLine(String text) {
-        return text.strip().lines().findFirst().orElse(text);
+    /** The root cause of an SCR failure text (a stack trace): its last "Caused by:" line, else its first line. */
+    static String firstLine(String text) {
+        String summary = text.strip().lines().findFirst().orElse(text);
+        for (String line : (Iterable<String>) text.lines()::iterator) {
+            if (line.startsWith("Caused by: ")) {
+                summary = line.substring("Caused by: ".length());
+            }
+        }
+        return summary;
     }
 
     private final class StatusCustomizer implements ServiceTrackerCustomizer<ResourceStatusService, String> {
@@ -201,6 +215,10 @@ public class Watcher implements Supervisor {
             ComponentDescriptionDTO d = byName(component);
             if (d == null) {
                 return CompletableFuture.failedFuture(new IllegalStateException("component " + component + " is gone"));
+            }
+            if (!scr.isComponentEnabled(d)) {
+                // disabled by someone else (an operator, a test): never re-enable behind their back
+                return CompletableFuture.failedFuture(new SupervisionEngine.ComponentDisabledException(component));
             }
             CompletableFuture<Void> done = new CompletableFuture<>();
             LOG.info("Restarting component {}", component);

@@ -89,6 +89,8 @@ public final class WsConnection {
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private int pending;
+    /** Messages queued while the server was stalled: the backlog is the server's fault, not the client's. */
+    private int stallBacklog;
     private boolean closing;
     private boolean closed;
     private ScheduledFuture<?> peakCheck;
@@ -543,8 +545,11 @@ public final class WsConnection {
             if (closing) {
                 return false;
             }
-            int before = pending;
+            int before = pending - stallBacklog;
             boolean checked = !core.faults().stalled();
+            if (!checked) {
+                stallBacklog += n;
+            }
             if (checked && before >= settings.maxPending) {
                 closeReason = "Client unable to keep up with pending messages. Reached " + settings.maxPending
                         + " pending messages. The system's load is too high or an integration is misbehaving";
@@ -578,7 +583,7 @@ public final class WsConnection {
         lock.lock();
         try {
             peakCheck = null;
-            if (closing || pending < settings.peakPending || core.faults().stalled()) {
+            if (closing || pending - stallBacklog < settings.peakPending || core.faults().stalled()) {
                 return;
             }
             closeReason = "Client unable to keep up with pending messages. Stayed over " + settings.peakPending + " for "
@@ -817,6 +822,7 @@ public final class WsConnection {
                 lock.lock();
                 try {
                     pending -= count;
+                    stallBacklog = Math.max(0, stallBacklog - count);
                     changed.signalAll();
                 } finally {
                     lock.unlock();

@@ -64,7 +64,8 @@ class ControlApiTest {
             assertTrue(big.get("frame_bytes").asInt() >= 300000);
             int longest = 0;
             for (int i = 0; i < 3 && longest < 290000; i++) {
-                longest = c.await(sub, "event").at("/event/data/new_state/attributes/payload").asText().length();
+                JsonNode ev = c.await(sub, "event");
+                longest = ev.at("/event/data/new_state/attributes/payload").asText().length();
             }
             assertTrue(longest > 290000, "the oversized state reaches subscribers");
 

@@ -454,7 +454,7 @@ public final class SimCore {
             probe.put("payload", "");
             probe.put("friendly_name", "Simulator oversized frame");
             Event e0 = home.setStateInternal(entityId, "on", probe, false, null);
-            int overhead = e0.partialMessage().length + 10;
+            int overhead = e0.partialMessage().length;
             home.removeState(entityId, null);
             Map<String, Object> attrs = new LinkedHashMap<>();
             attrs.put("payload", "x".repeat(Math.max(0, bytes - overhead)));

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -42,6 +43,8 @@ final class TestWsClient implements AutoCloseable {
     private final OutputStream out;
     private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
     private final Deque<JsonNode> unpacked = new ArrayDeque<>();
+    /** Messages {@link #await} passed over, handed out first by {@link #next}. */
+    private final Deque<JsonNode> stash = new ArrayDeque<>();
     private Thread reader;
     private volatile boolean closed;
     private int nextId = 1;
@@ -143,6 +146,13 @@ final class TestWsClient implements AutoCloseable {
 
     /** The next message, with coalesced arrays unpacked; skips control frames; null on timeout or close. */
     JsonNode next(Duration timeout) throws Exception {
+        if (!stash.isEmpty()) {
+            return stash.poll();
+        }
+        return read(timeout);
+    }
+
+    private JsonNode read(Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (unpacked.isEmpty()) {
             long left = deadline - System.nanoTime();
@@ -174,13 +184,23 @@ final class TestWsClient implements AutoCloseable {
         return n;
     }
 
-    /** The next message with this id and type, skipping others. */
+    /** The next message with this id and type; other messages stay queued for {@link #next}. */
     JsonNode await(long id, String type) throws Exception {
+        for (Iterator<JsonNode> it = stash.iterator(); it.hasNext();) {
+            JsonNode n = it.next();
+            if (n.path("id").asLong() == id && type.equals(n.path("type").asText())) {
+                it.remove();
+                return n;
+            }
+        }
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            JsonNode n = next(Duration.ofNanos(deadline - System.nanoTime()));
+            JsonNode n = read(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             if (n != null && n.path("id").asLong() == id && type.equals(n.path("type").asText())) {
                 return n;
+            }
+            if (n != null) {
+                stash.add(n);
             }
         }
         throw new AssertionError("no " + type + " for id " + id + " within " + WAIT);

@@ -100,6 +100,15 @@ public final class SimCore {
         return scheduler;
     }
 
+    /** Schedules on the simulator's timer; null once the simulator is stopping. */
+    ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+        try {
+            return scheduler.schedule(task, delay, unit);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return null;
+        }
+    }
+
     public long startMicros() {
         return startMicros;
     }

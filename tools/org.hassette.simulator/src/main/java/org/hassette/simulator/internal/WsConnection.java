@@ -563,7 +563,7 @@ public final class WsConnection {
             if (before <= settings.peakPending) {
                 cancelPeakCheckLocked();
             } else if (peakCheck == null && checked) {
-                peakCheck = core.scheduler().schedule(this::checkWritePeak, settings.peakTime.toNanos(), TimeUnit.NANOSECONDS);
+                peakCheck = core.schedule(this::checkWritePeak, settings.peakTime.toNanos(), TimeUnit.NANOSECONDS);
             }
             return true;
         } finally {
@@ -626,7 +626,9 @@ public final class WsConnection {
         } finally {
             lock.unlock();
         }
-        core.scheduler().schedule(() -> abort("close handshake timed out"), 5, TimeUnit.SECONDS);
+        if (core.schedule(() -> abort("close handshake timed out"), 5, TimeUnit.SECONDS) == null) {
+            abort("simulator stopping");
+        }
     }
 
     /** Drops the connection now, without a close frame (a network failure or a killed server). */
@@ -701,7 +703,8 @@ public final class WsConnection {
             return;
         }
         long tick = Math.max(periodNanos / 4, 10_000_000L);
-        heartbeatTask = core.scheduler().scheduleWithFixedDelay(() -> {
+        try {
+            heartbeatTask = core.scheduler().scheduleWithFixedDelay(() -> {
             if (core.faults().stalled()) {
                 return;
             }
@@ -716,6 +719,9 @@ public final class WsConnection {
                 enqueueControl(new Control(WsFrames.OP_PING, new byte[0]), true);
             }
         }, tick, tick, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            abort("simulator stopping");
+        }
     }
 
     // ---- writer -----------------------------------------------------------------------------

@@ -124,6 +124,9 @@ class HaSimulatorApiTest {
                 alive.await(id, "pong");
                 assertEquals(1, sim.connectionCount());
             }
+        }
+        // a simulator of its own, without the fast heartbeat that could end the connection first
+        try (HaSimulator sim = HaSimulator.builder().token("h").maxIncomingMessage(1024).build().start()) {
             try (TestWsClient big = TestWsClient.ready(sim)) {
                 big.send("{\"id\":5,\"type\":\"ping\",\"pad\":\"" + "x".repeat(2000) + "\"}");
                 TestWsClient.Frame f;

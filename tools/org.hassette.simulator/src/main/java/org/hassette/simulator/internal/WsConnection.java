@@ -192,6 +192,7 @@ public final class WsConnection {
         } catch (WsFrames.ProtocolError e) {
             LOG.log(System.Logger.Level.DEBUG, "[" + id + "] protocol error: " + e.getMessage());
             closeGracefully(e.closeCode, e.getMessage());
+            awaitWriterDone(2000); // the close frame must be on the wire before the socket is dropped
             drainUntilClosed(reader(null));
         } catch (EOFException | SocketException e) {
             LOG.log(System.Logger.Level.DEBUG, "[" + id + "] connection closed: " + e.getMessage());

@@ -130,6 +130,16 @@ class CoreReadyConditionIT {
     }
 
     @Test
+    void anEmptyRequiredListMeansReadyAtOnce() throws Exception {
+        Readiness.configure(context, configAdmin, scr, 300);
+        Await.until("condition with nothing required", Readiness.WAIT, () -> Readiness.conditionRegistered(context));
+        Await.until("gated component active", Readiness.WAIT, () -> ProbeLog.count("gated+ alpha=false") == 1);
+        Readiness.configure(context, configAdmin, scr, 300, "probe.alpha");
+        assertFalse(Readiness.conditionRegistered(context), "a new requirement that is not met withdraws the condition");
+        assertEquals("gated- alpha=false", ProbeLog.events().get(ProbeLog.events().size() - 1));
+    }
+
+    @Test
     void flappingAlphaLeavesTheConditionConsistentWithItsReadiness() {
         for (int i = 0; i < 200; i++) {
             alpha.ready("flap " + i);

@@ -82,9 +82,7 @@ public class CoreReadiness {
         });
         String filter = "(&(objectClass=" + ResourceStatusService.class.getName() + ")" + CORE_STATUS_FILTER + ")";
         context.addServiceListener(listener, filter);
-        for (ServiceReference<?> ref : context.getServiceReferences(ResourceStatusService.class.getName(), CORE_STATUS_FILTER)) {
-            coreStatus.add(ref);
-        }
+        coreStatus.addAll(context.getServiceReferences(ResourceStatusService.class, CORE_STATUS_FILTER));
         scheduleTimeoutCheck(StartupTimeout.of(context, config));
         LOG.info("Waiting for core resources {} (condition {})", required, ReadinessReport.CORE_READY_CONDITION);
         check();

@@ -50,11 +50,13 @@ public class CoreReadyHealthCheck implements HealthCheck {
         boolean starting = System.nanoTime() - activatedNanos < startupTimeout.toNanos();
         Result.Status notReady = starting ? Result.Status.TEMPORARILY_UNAVAILABLE : Result.Status.CRITICAL;
         ResultLog log = new ResultLog();
+        boolean requiredReady = true;
         for (ResourceReport r : report.resources()) {
             if (r.role() != ResourceRole.CORE) {
                 continue;
             }
             boolean isRequired = required.contains(r.resource());
+            requiredReady &= r.ready() || !isRequired;
             String note = isRequired ? "" : " (not required)";
             if (r.ready()) {
                 log.add(new ResultLog.Entry(Result.Status.OK, r.resource() + ": ready" + note
@@ -66,6 +68,11 @@ public class CoreReadyHealthCheck implements HealthCheck {
         if (required.isEmpty()) {
             log.add(new ResultLog.Entry(Result.Status.OK, "no core resource is required (property 'required' of "
                     + ReadinessConfig.PID + ")"));
+        }
+        if (requiredReady && !report.coreReady()) {
+            // the rule holds but the condition apps wait for is missing: say so rather than report OK
+            log.add(new ResultLog.Entry(notReady, "every required resource is ready but the condition "
+                    + ReadinessReport.CORE_READY_CONDITION + " is not registered (is component CoreReadiness active? see scr:list)"));
         }
         return new Result(log);
     }

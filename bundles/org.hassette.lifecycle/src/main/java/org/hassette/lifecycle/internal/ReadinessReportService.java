@@ -1,16 +1,13 @@
 package org.hassette.lifecycle.internal;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.hassette.api.lifecycle.ReadinessReport;
 import org.hassette.api.lifecycle.ResourceReport;
-import org.hassette.api.lifecycle.ResourceStatusService;
 import org.hassette.api.lifecycle.Supervisor;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
@@ -19,6 +16,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.condition.Condition;
 
 /**
  * The why-not-ready report: every resource known from status services, from SCR component
@@ -28,6 +26,8 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
  */
 @Component(immediate = true, configurationPid = ReadinessConfig.PID)
 public class ReadinessReportService implements ReadinessReport {
+    private static final String CORE_READY_FILTER = "(" + Condition.CONDITION_ID + "=" + CORE_READY_CONDITION + ")";
+
     private final BundleContext context;
     private final ServiceComponentRuntime scr;
     private volatile Set<String> required;
@@ -48,17 +48,11 @@ public class ReadinessReportService implements ReadinessReport {
         required = Set.of(config.required());
     }
 
+    /** Whether the core-ready condition is registered: what gated components actually see. */
     @Override
     public boolean coreReady() {
-        return coreReady(context, required);
-    }
-
-    /** Whether every name in {@code required} has a core status service saying ready. */
-    static boolean coreReady(BundleContext context, Collection<String> required) {
         try {
-            Collection<ServiceReference<ResourceStatusService>> refs = context.getServiceReferences(
-                    ResourceStatusService.class, CoreReadiness.CORE_STATUS_FILTER);
-            return required.stream().allMatch(name -> refs.stream().anyMatch(r -> CoreReadiness.isReady(r, name)));
+            return !context.getServiceReferences(Condition.class, CORE_READY_FILTER).isEmpty();
         } catch (InvalidSyntaxException impossible) {
             throw new IllegalStateException(impossible);
         }
@@ -72,11 +66,6 @@ public class ReadinessReportService implements ReadinessReport {
     @Override
     public Optional<ResourceReport> resource(String name) {
         return resources().stream().filter(r -> r.resource().equals(name)).findFirst();
-    }
-
-    /** The required core resources, as configured. */
-    Set<String> required() {
-        return required;
     }
 
     private WhyNotReady explainer() {

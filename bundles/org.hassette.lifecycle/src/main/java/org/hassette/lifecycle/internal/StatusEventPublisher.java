@@ -40,7 +40,7 @@ public class StatusEventPublisher {
         this.context = context;
         this.events = events;
         context.addServiceListener(listener, "(objectClass=" + ResourceStatusService.class.getName() + ")");
-        for (ServiceReference<?> ref : context.getServiceReferences(ResourceStatusService.class.getName(), null)) {
+        for (ServiceReference<?> ref : context.getServiceReferences(ResourceStatusService.class, null)) {
             seen.putIfAbsent(id(ref), seen(ref));
         }
     }

@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
 @Component(immediate = true, service = {}, configurationPid = ReadinessConfig.PID)
 @Designate(ocd = ReadinessConfig.class)
 public class CoreReadiness {
-    static final String CORE_STATUS_FILTER = "(" + ResourceProperties.ROLE + "=" + ResourceRole.CORE.label() + ")";
+    private static final String CORE_STATUS_FILTER = "(" + ResourceProperties.ROLE + "=" + ResourceRole.CORE.label() + ")";
     private static final Logger LOG = LoggerFactory.getLogger(CoreReadiness.class);
 
     private final BundleContext context;
@@ -106,7 +106,7 @@ public class CoreReadiness {
     }
 
     /** Whether the status service {@code ref} belongs to {@code resource} and says ready. */
-    static boolean isReady(ServiceReference<?> ref, String resource) {
+    private static boolean isReady(ServiceReference<?> ref, String resource) {
         return resource.equals(ref.getProperty(ResourceProperties.RESOURCE)) && StatusView.isReady(ref);
     }
 
@@ -201,7 +201,7 @@ public class CoreReadiness {
         return report.resources().stream().filter(r -> required.contains(r.resource()) && !r.ready()).toList();
     }
 
-    static String lines(List<ResourceReport> blocked) {
+    private static String lines(List<ResourceReport> blocked) {
         return blocked.stream().map(r -> "\n  - " + String.join(" → ", r.chain())).collect(Collectors.joining());
     }
 

@@ -27,7 +27,8 @@ final class HomeFolder {
             "org.apache.felix.hc.core.impl.executor.HealthCheckExecutorImpl.config",
             "org.apache.felix.hc.core.impl.monitor.HealthCheckMonitor-systemready.config",
             "org.apache.felix.hc.generalchecks.FrameworkStartCheck.config",
-            "org.apache.felix.hc.generalchecks.BundlesStartedCheck-hassette.config");
+            "org.apache.felix.hc.generalchecks.BundlesStartedCheck-hassette.config",
+            "org.hassette.lifecycle.readiness.config");
 
     final Path root;
     private FileChannel lockChannel;

@@ -1,0 +1,18 @@
+package org.hassette.itest.probes.internal;
+
+import org.hassette.api.lifecycle.HassetteResource;
+import org.hassette.itest.probes.BrokenService;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+
+/** Core resource "probe.broken" whose activation always fails. Disabled until a test enables it. */
+@Component(name = "probe.broken", enabled = false, immediate = true, service = {})
+@HassetteResource(resource = "probe.broken", provides = BrokenService.class)
+public class ProbeBroken {
+    static final String FAILURE = "simulated: schema 7 is newer than this build (5)";
+
+    @Activate
+    public ProbeBroken() {
+        throw new IllegalStateException(FAILURE + "\nsecond line that the report must not show");
+    }
+}

@@ -1,0 +1,17 @@
+package org.hassette.itest.probes.internal;
+
+import org.hassette.api.lifecycle.HassetteResource;
+import org.hassette.itest.probes.ConfiguredService;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+
+/** Core resource "probe.configured" that requires a configuration nobody gives it. */
+@Component(name = "probe.configured", configurationPid = "org.hassette.itest.configured",
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, service = {})
+@HassetteResource(resource = "probe.configured", provides = ConfiguredService.class)
+public class ProbeConfigured {
+    @Activate
+    public ProbeConfigured() {
+    }
+}

@@ -1,0 +1,58 @@
+package org.hassette.e2e;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Core readiness as an operator meets it: systemready, the startup log, hassette:status and hassette:why. */
+class ReadinessE2ETest {
+    private static final Duration START = Duration.ofSeconds(90);
+    private static final String MISSING = "database: not installed (no bundle declares resource 'database')";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void systemreadyIs503WhileARequiredResourceIsMissingSaysWhyAndRecoversWhenTheConfigurationIsFixed() throws Exception {
+        Path home = tmp.resolve("home");
+        Path config = home.resolve("etc/org.hassette.lifecycle.readiness.config");
+        Files.createDirectories(config.getParent());
+        Files.writeString(config, "required=[\"database\"]\n");
+        try (PlatformProcess p = PlatformProcess.start(home, PlatformProcess.freePort(), Map.of(), "--startup-timeout", "2")) {
+            p.await("systemready 503 with the database chain, CRITICAL after the startup timeout", START, () -> {
+                try {
+                    HttpResponse<String> r = p.get("/system/health/systemready.json", null, null);
+                    return r.statusCode() == 503 && r.body().contains("\"name\":\"Hassette core ready\",\"status\":\"CRITICAL\"")
+                            && r.body().contains(MISSING);
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            p.awaitOutput("Hassette core is not ready after 2 s. Blocked resources:\n  - " + MISSING, Duration.ofSeconds(20));
+
+            PlatformProcess.Result why = PlatformProcess.exec(home, "hassette:why");
+            assertEquals(0, why.code(), why.err());
+            assertEquals(MISSING, why.out().strip());
+            PlatformProcess.Result status = PlatformProcess.exec(home, "hassette:status");
+            assertTrue(status.out().matches("(?s)RESOURCE +ROLE +STATUS +READY +RESTARTS +REASON\ndatabase +core +not_started +no +0 +not installed.*"
+                    + "core: NOT ready \\(see hassette:why\\)\\s*"), status.out());
+            PlatformProcess.Result unknown = PlatformProcess.exec(home, "hassette:why nope");
+            assertEquals(1, unknown.code());
+            assertTrue(unknown.err().startsWith("error: unknown resource 'nope'; known: database"), unknown.err());
+            assertFalse(unknown.err().contains("\tat "), unknown.err());
+
+            // fixed in place: FileInstall applies the file, the platform becomes ready without a restart
+            Files.writeString(config, "required=[]\n");
+            p.awaitSystemReady(START);
+            p.awaitOutput("Hassette core ready in ", Duration.ofSeconds(20));
+            assertEquals("all core resources are ready", PlatformProcess.exec(home, "hassette:why").out().strip());
+            assertEquals(0, p.terminate(Duration.ofSeconds(30)), p.output());
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package org.hassette.it;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.hassette.itest.probes.ResourceControl;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.log.LogEntry;
+import org.osgi.service.log.LogLevel;
+import org.osgi.service.log.LogListener;
+import org.osgi.service.log.LogReaderService;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
+
+/**
+ * Audit finding 3: when core readiness is not reached in time, one ERROR block says what blocks it
+ * and why, resource by resource. Log lines are read through the LogReaderService of Pax Logging.
+ */
+class StartupTimeoutLogIT {
+    static final String BLOCK = "Hassette core is not ready after 1 s. Blocked resources:";
+
+    @InjectBundleContext
+    BundleContext context;
+    @InjectService
+    ConfigurationAdmin configAdmin;
+    @InjectService
+    ServiceComponentRuntime scr;
+    @InjectService
+    LogReaderService logReader;
+    @InjectService(filter = "(probe.resource=probe.alpha)")
+    ResourceControl alpha;
+
+    final List<LogEntry> entries = new CopyOnWriteArrayList<>();
+    final LogListener listener = entry -> {
+        if (entry.getLoggerName() != null && entry.getLoggerName().startsWith("org.hassette.lifecycle")) {
+            entries.add(entry);
+        }
+    };
+
+    @AfterEach
+    void reset() throws Exception {
+        logReader.removeLogListener(listener);
+        alpha.notReady("test over");
+        Readiness.configure(context, configAdmin, scr, 300, "probe.alpha", "probe.beta");
+    }
+
+    @Test
+    void blockedResourcesAreLoggedOnceWithTheirReasonsWhenTheStartupTimeoutPasses() throws Exception {
+        ComponentDescriptionDTO coreReadiness = Readiness.component(context, scr, "org.hassette.lifecycle", Readiness.CORE_READINESS);
+        scr.disableComponent(coreReadiness).getValue();
+        Readiness.configure(context, configAdmin, scr, 1, "probe.alpha", "probe.beta");
+        alpha.failed("migrations failed", new IllegalStateException("schema 7 is newer than 5"));
+        logReader.addLogListener(listener);
+        scr.enableComponent(coreReadiness).getValue(); // a fresh start: the timeout counts from activation
+
+        Await.until("the startup timeout block", Readiness.WAIT, () -> !errors().isEmpty());
+        String block = errors().get(0).getMessage();
+        assertEquals(List.of(BLOCK,
+                "  - probe.alpha: FAILED, migrations failed: IllegalStateException: schema 7 is newer than 5",
+                "  - probe.beta: waiting for AlphaService (unsatisfied reference 'alpha') → probe.alpha: FAILED, migrations failed: IllegalStateException: schema 7 is newer than 5"),
+                block.lines().toList());
+
+        alpha.ready("schema migrated");
+        Await.until("the ready line", Readiness.WAIT, () -> messages(LogLevel.INFO).stream().anyMatch(m -> m.startsWith("Hassette core ready in ")));
+        alpha.notReady("disk full");
+        Await.until("the lost-readiness warning", Readiness.WAIT, () -> messages(LogLevel.WARN).stream()
+                .anyMatch(m -> m.startsWith("Hassette core is no longer ready") && m.contains("probe.alpha: RUNNING (not ready), disk full")));
+        assertEquals(1, errors().size(), "the startup block is logged once: " + messages(LogLevel.ERROR));
+    }
+
+    private List<LogEntry> errors() {
+        return entries.stream().filter(e -> e.getLogLevel() == LogLevel.ERROR).toList();
+    }
+
+    private List<String> messages(LogLevel level) {
+        return entries.stream().filter(e -> e.getLogLevel() == level).map(LogEntry::getMessage).toList();
+    }
+}

@@ -75,7 +75,7 @@ class WhyChainIT {
 
             @Override
             public List<SupervisionState> states() {
-                return List.of(new SupervisionState("probe.alpha", "transient", 1, 3, 4, Instant.now().plusSeconds(4), null,
+                return List.of(new SupervisionState("probe.alpha", "transient", 2, 3, 4, Instant.now().plusSeconds(4), null,
                         "IllegalStateException: schema 7 is newer than 5"));
             }
 
@@ -84,7 +84,8 @@ class WhyChainIT {
                 throw new UnsupportedOperationException();
             }
         };
-        ServiceRegistration<Supervisor> registration = context.registerService(Supervisor.class, watcher, null);
+        ServiceRegistration<Supervisor> registration = context.registerService(Supervisor.class, watcher,
+                new java.util.Hashtable<>(java.util.Map.of(org.osgi.framework.Constants.SERVICE_RANKING, 1000))); // outranks the real watcher
         try {
             Await.until("the watcher's plan in alpha's line", Readiness.WAIT, () -> chain("probe.beta").size() == 2
                     && chain("probe.beta").get(1).matches("probe\\.alpha: FAILED, .* \\(restart 2/3, next in [1-4] s\\)"));

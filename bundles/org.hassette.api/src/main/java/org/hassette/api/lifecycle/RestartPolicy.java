@@ -20,7 +20,8 @@ public @interface RestartPolicy {
 
     /**
      * {@code permanent}: budget exhausted is fatal (platform shuts down); {@code transient}: cool down,
-     * then try again ({@link #cooldown_cycles()} times); {@code temporary}: give up and stay down.
+     * then try again ({@link #cooldown_cycles()} times); {@code temporary}: give up and stay down;
+     * {@code none}: not supervised (failures are reported, never acted on).
      */
     String type() default "transient";
 

@@ -191,7 +191,7 @@ final class WhyNotReady {
         return b.append(supervisionSuffix(name)).toString();
     }
 
-    /** {@code (restart 2/3, next in 4 s)}: the next attempt is restart 2 of a budget of 3. */
+    /** {@code (restart 2/3, next in 4 s)}: the planned attempt is restart 2 of a budget of 3. */
     private String supervisionSuffix(String name) {
         Optional<SupervisionState> state = supervision(name);
         if (state.isEmpty()) {
@@ -203,7 +203,8 @@ final class WhyNotReady {
         }
         if (s.nextAttemptAt() != null) {
             long ms = Math.max(0, Duration.between(snapshot.now(), s.nextAttemptAt()).toMillis());
-            return " (restart " + (s.restartsInWindow() + 1) + "/" + s.budget() + ", next in " + (ms + 999) / 1000 + " s)";
+            // the budget is charged when a restart is planned, so the planned one is already counted
+            return " (restart " + s.restartsInWindow() + "/" + s.budget() + ", next in " + (ms + 999) / 1000 + " s)";
         }
         if (s.restartsInWindow() > 0) {
             return " (restarts " + s.restartsInWindow() + "/" + s.budget() + ")";

@@ -44,7 +44,7 @@ class WhyNotReadyTest {
         components.add(component("db", "database", DATABASE, config(ComponentConfigurationDTO.ACTIVE)));
         components.add(component("sessions", "session", "org.hassette.api.session.SessionTracker",
                 unsatisfied(config(ComponentConfigurationDTO.UNSATISFIED_REFERENCE), "database", null), reference("database", DATABASE)));
-        supervision.put("database", new SupervisionState("database", "transient", 1, 3, 1, NOW.plusSeconds(4), null, "x"));
+        supervision.put("database", new SupervisionState("database", "transient", 2, 3, 1, NOW.plusSeconds(4), null, "x"));
         ResourceReport session = why().report("session");
         assertEquals(List.of("session: waiting for Database (unsatisfied reference 'database')",
                 "database: FAILED, SchemaTooNewException: schema 7 > 5 (restart 2/3, next in 4 s)"), session.chain());

@@ -18,7 +18,9 @@ record Policy(Type type, int budget, Duration window, Duration backoffBase, doub
         List<String> nonRetryableErrors, List<String> problems) {
 
     enum Type {
-        PERMANENT, TRANSIENT, TEMPORARY;
+        PERMANENT, TRANSIENT, TEMPORARY,
+        /** Not supervised: failures are recorded and reported, never acted on. */
+        NONE;
 
         String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -39,7 +41,7 @@ record Policy(Type type, int budget, Duration window, Duration backoffBase, doub
         try {
             type = Type.valueOf(t.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            problems.add(PREFIX + "type='" + t + "' is not permanent, transient or temporary; using transient");
+            problems.add(PREFIX + "type='" + t + "' is not permanent, transient, temporary or none; using transient");
             type = Type.TRANSIENT;
         }
         int budget = (int) number(props, "budget", 5, 1, 10_000, problems);

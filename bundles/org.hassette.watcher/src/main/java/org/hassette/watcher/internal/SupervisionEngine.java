@@ -179,7 +179,15 @@ final class SupervisionEngine {
         }
         switch (status) {
             case FAILED -> failure(s, reason + (exception == null ? "" : " (" + exception + ")"), errorType(exception));
-            case CRASHED -> fatal(s, "crashed: " + reason + (exception == null ? "" : " (" + exception + ")"));
+            case CRASHED -> {
+                if (policy(s).type() == Policy.Type.NONE) {
+                    s.lastFailure = "crashed: " + reason;
+                    LOG.error("'{}' crashed: {} (not supervised: restart type none)", resource, reason);
+                    publish(s);
+                } else {
+                    fatal(s, "crashed: " + reason + (exception == null ? "" : " (" + exception + ")"));
+                }
+            }
             default -> publish(s);
         }
     }
@@ -193,6 +201,11 @@ final class SupervisionEngine {
         cancelPending(s);
         s.phase = Phase.IDLE;
         Policy p = policy(s);
+        if (p.type() == Policy.Type.NONE) {
+            LOG.warn("'{}' failed: {} (not supervised: restart type none)", s.resource, reason);
+            publish(s);
+            return;
+        }
         if (p.isFatal(errorType)) {
             fatal(s, "fatal error " + errorType + ": " + reason);
             return;
@@ -290,6 +303,7 @@ final class SupervisionEngine {
         switch (p.type()) {
             case PERMANENT -> fatal(s, why + " [permanent]");
             case TEMPORARY -> giveUp(s, why + " [temporary: given up]");
+            case NONE -> publish(s);
             case TRANSIENT -> {
                 s.cooldownCycles++;
                 if (p.cooldownCycles() > 0 && s.cooldownCycles > p.cooldownCycles()) {

@@ -11,6 +11,8 @@ import org.osgi.service.component.annotations.Component;
 @Component(name = "probe.alpha", immediate = true, service = ResourceControl.class,
         property = ResourceControl.PROPERTY + "=probe.alpha")
 @HassetteResource(resource = "probe.alpha", provides = AlphaService.class)
+// readiness probes: the watcher reports their failures but never restarts them
+@org.hassette.api.lifecycle.RestartPolicy(type = "none")
 public class ProbeAlpha extends ControlledResource<AlphaService> {
     @Activate
     public ProbeAlpha(BundleContext context) {

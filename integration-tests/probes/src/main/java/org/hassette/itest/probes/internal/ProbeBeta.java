@@ -16,6 +16,8 @@ import org.osgi.service.component.annotations.Reference;
 /** Core resource "probe.beta": needs AlphaService (static, mandatory) and is ready as soon as it is activated. */
 @Component(name = "probe.beta", immediate = true, service = {})
 @HassetteResource(resource = "probe.beta", provides = BetaService.class)
+// readiness probes: the watcher reports their failures but never restarts them
+@org.hassette.api.lifecycle.RestartPolicy(type = "none")
 public class ProbeBeta {
     private final ResourceLifecycle lifecycle;
 

@@ -10,6 +10,8 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 @Component(name = "probe.configured", configurationPid = "org.hassette.itest.configured",
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, service = {})
 @HassetteResource(resource = "probe.configured", provides = ConfiguredService.class)
+// readiness probes: the watcher reports their failures but never restarts them
+@org.hassette.api.lifecycle.RestartPolicy(type = "none")
 public class ProbeConfigured {
     @Activate
     public ProbeConfigured() {

@@ -11,6 +11,8 @@ import org.osgi.service.component.annotations.Component;
 @Component(name = "probe.gamma", immediate = true, service = ResourceControl.class,
         property = ResourceControl.PROPERTY + "=probe.gamma")
 @HassetteResource(resource = "probe.gamma", provides = GammaService.class)
+// readiness probes: the watcher reports their failures but never restarts them
+@org.hassette.api.lifecycle.RestartPolicy(type = "none")
 public class ProbeGamma extends ControlledResource<GammaService> {
     @Activate
     public ProbeGamma(BundleContext context) {

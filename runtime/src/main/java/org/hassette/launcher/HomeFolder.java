@@ -1,0 +1,109 @@
+package org.hassette.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * The home folder of one platform instance: {@code etc/} (configuration), {@code deploy/} (app
+ * bundles), {@code data/} (database, framework cache, secrets), {@code logs/} and {@code run/}
+ * (local shell socket, instance lock).
+ */
+final class HomeFolder {
+    /** Default configuration seeded into {@code etc/} on first start; existing files are never overwritten. */
+    static final List<String> DEFAULT_ETC = List.of(
+            "logback.xml",
+            "org.apache.felix.fileinstall-deploy.cfg",
+            "org.apache.felix.hc.core.impl.servlet.HealthCheckExecutorServlet-default.cfg",
+            "org.apache.felix.hc.core.impl.servlet.HealthCheckExecutorServlet-systemready.config",
+            "org.apache.felix.hc.core.impl.servlet.HealthCheckExecutorServlet-systemalive.config",
+            "org.apache.felix.hc.core.impl.executor.HealthCheckExecutorImpl.config",
+            "org.apache.felix.hc.core.impl.monitor.HealthCheckMonitor-systemready.config",
+            "org.apache.felix.hc.generalchecks.FrameworkStartCheck.config",
+            "org.apache.felix.hc.generalchecks.BundlesStartedCheck-hassette.config");
+
+    final Path root;
+    private FileChannel lockChannel;
+    private FileLock lock;
+
+    HomeFolder(Path root) {
+        this.root = root;
+    }
+
+    Path etc() {
+        return root.resolve("etc");
+    }
+
+    Path deploy() {
+        return root.resolve("deploy");
+    }
+
+    Path data() {
+        return root.resolve("data");
+    }
+
+    Path logs() {
+        return root.resolve("logs");
+    }
+
+    Path run() {
+        return root.resolve("run");
+    }
+
+    /**
+     * Creates the folders, checks they are writable and takes the instance lock.
+     *
+     * @throws IllegalStateException with a message naming the folder and what to do
+     */
+    void prepare() {
+        for (Path dir : List.of(root, etc(), deploy(), data(), logs(), run())) {
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot create " + dir + " (" + e.getClass().getSimpleName() + ": "
+                        + e.getMessage() + "); choose a writable home folder with --home or HASSETTE_HOME");
+            }
+            Path probe = dir.resolve(".write-probe");
+            try {
+                Files.writeString(probe, "");
+                Files.delete(probe);
+            } catch (IOException e) {
+                throw new IllegalStateException("home folder " + dir + " is not writable (" + e.getMessage()
+                        + "); fix its permissions or choose another with --home");
+            }
+        }
+        try {
+            lockChannel = FileChannel.open(run().resolve("instance.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lock = lockChannel.tryLock();
+        } catch (IOException | OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            throw new IllegalStateException("another Hassette is already running with home folder " + root
+                    + "; stop it first (./hassette exec 'stop 0') or use another --home");
+        }
+    }
+
+    /** Copies the default configuration files that are missing from {@code etc/}. */
+    void seedDefaults() throws IOException {
+        for (String name : DEFAULT_ETC) {
+            Path target = etc().resolve(name);
+            if (Files.exists(target)) {
+                continue;
+            }
+            try (InputStream in = HomeFolder.class.getResourceAsStream("/defaults/etc/" + name)) {
+                if (in == null) {
+                    throw new IOException("launcher jar lacks default " + name);
+                }
+                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+}

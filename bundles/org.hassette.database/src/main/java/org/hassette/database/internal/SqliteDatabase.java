@@ -1,6 +1,7 @@
 package org.hassette.database.internal;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -200,13 +201,33 @@ public class SqliteDatabase implements Database {
      * sqlite-jdbc extracts its native library into java.io.tmpdir unless told otherwise; /tmp is
      * often mounted noexec on servers and its files outlive the process. Use the home folder instead,
      * unless the operator chose a folder ({@code -Dorg.sqlite.tmpdir=...}).
+     *
+     * <p>sqlite-jdbc deletes an extracted copy only when its process exits normally, so every kill -9
+     * leaves one behind (about 1 MB). When this JVM has not used the folder yet, no copy in it can
+     * be in use: only one platform runs per home folder. Those leftovers are removed here.
      */
     private static void useNativeFolder(Path folder) throws IOException {
         synchronized (System.getProperties()) {
             if (System.getProperty(NATIVE_FOLDER_PROPERTY) == null) {
                 Files.createDirectories(folder);
+                removeLeftoverLibraries(folder);
                 System.setProperty(NATIVE_FOLDER_PROPERTY, folder.toString());
             }
         }
+    }
+
+    static int removeLeftoverLibraries(Path folder) throws IOException {
+        int removed = 0;
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(folder, "sqlite-*")) {
+            for (Path p : leftovers) {
+                if (Files.isRegularFile(p) && p.getFileName().toString().contains("sqlitejdbc") && Files.deleteIfExists(p)) {
+                    removed++;
+                }
+            }
+        }
+        if (removed > 0) {
+            LOG.info("Removed {} native library files left in {} by a process that did not stop cleanly", removed, folder);
+        }
+        return removed;
     }
 }

@@ -89,6 +89,7 @@ class SessionTrackerIT {
         assertEquals(List.of("database"), List.of(waiting.unsatisfiedReferences).stream().map(u -> u.name).toList());
         assertNull(context.getServiceReference(SessionTracker.class), "no tracker without the database");
         assertNull(Platform.status(context, "session"), "the tracker's component is not active");
+        Await.until("session " + old + " finalized", WAIT, () -> rowNow(old).get("stopped_at") != null);
         Map<String, String> finalized = SqliteFiles.session(file, old);
         assertEquals("success", finalized.get("status"), "finalized while the database was stopping: " + finalized);
         assertNotNull(finalized.get("stopped_at"));
@@ -115,6 +116,7 @@ class SessionTrackerIT {
 
         restartTracker();
 
+        assertNotNull(SqliteFiles.session(file, previous).get("stopped_at"), "finalized before the new session started");
         Map<String, String> row = SqliteFiles.session(file, orphan);
         assertEquals("unknown", row.get("status"));
         assertEquals("2020-01-01T00:00:07.000Z", row.get("stopped_at"));
@@ -137,7 +139,7 @@ class SessionTrackerIT {
 
         // a normal stop of the platform finalizes: the crash wins over the clean stop
         Components.disable(scr, Components.SESSION_TRACKER);
-        Components.awaitState(scr, Components.SESSION_TRACKER, Components.DISABLED, WAIT);
+        Await.until("session " + id + " finalized", WAIT, () -> rowNow(id).get("stopped_at") != null);
         Map<String, String> stopped = SqliteFiles.session(file, id);
         assertEquals("failure", stopped.get("status"));
         assertNotNull(stopped.get("stopped_at"));

@@ -115,7 +115,9 @@ class DatabaseIT {
     void schemaNewerThanTheCodeIsRefusedWithAClearReason() throws Exception {
         Path newer = home.resolve("data/it-newer-" + System.nanoTime() + ".db");
         try (Connection c = SqliteFiles.open(newer)) {
-            c.createStatement().execute("PRAGMA user_version = 99");
+            try (var s = c.createStatement()) {
+                s.execute("PRAGMA user_version = 99");
+            }
         }
         List<ServiceReference<?>> registrations = Collections.synchronizedList(new ArrayList<>());
         ServiceListener listener = event -> {
@@ -173,8 +175,10 @@ class DatabaseIT {
         Database db = Platform.database(context);
         String marker = "it-rollback-" + System.nanoTime();
         Exception failure = assertThrows(Exception.class, () -> db.write(c -> {
-            c.createStatement().executeUpdate("INSERT INTO sessions (started_at, last_heartbeat_at, status, error_message)"
-                    + " VALUES ('2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z', 'success', '" + marker + "')");
+            try (var insert = c.createStatement()) {
+                insert.executeUpdate("INSERT INTO sessions (started_at, last_heartbeat_at, status, error_message)"
+                        + " VALUES ('2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z', 'success', '" + marker + "')");
+            }
             throw new java.sql.SQLException("fails after its insert");
         }).get(20, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals("fails after its insert", failure.getCause().getMessage());

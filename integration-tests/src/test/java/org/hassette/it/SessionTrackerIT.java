@@ -104,13 +104,16 @@ class SessionTrackerIT {
 
     @Test
     void orphanedRunningRowsBecomeUnknownStoppedAtTheirLastHeartbeat() throws Exception {
+        // a row as a killed run leaves it: still running, last seen alive at 00:00:07
         long orphan = Platform.database(context).write(c -> {
-            var p = c.prepareStatement("INSERT INTO sessions (started_at, last_heartbeat_at, status)"
-                    + " VALUES ('2020-01-01T00:00:00.000Z', '2020-01-01T00:00:07.000Z', 'running')", java.sql.Statement.RETURN_GENERATED_KEYS);
-            p.executeUpdate();
-            var keys = p.getGeneratedKeys();
-            keys.next();
-            return keys.getLong(1);
+            try (var p = c.prepareStatement("INSERT INTO sessions (started_at, last_heartbeat_at, status)"
+                    + " VALUES ('2020-01-01T00:00:00.000Z', '2020-01-01T00:00:07.000Z', 'running')", java.sql.Statement.RETURN_GENERATED_KEYS)) {
+                p.executeUpdate();
+                try (var keys = p.getGeneratedKeys()) {
+                    keys.next();
+                    return keys.getLong(1);
+                }
+            }
         }).get(20, TimeUnit.SECONDS);
         long previous = tracker().currentSessionId();
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Core readiness as an operator meets it: systemready, the startup log, hassette:status and hassette:why. */
 class ReadinessE2ETest {
     private static final Duration START = Duration.ofSeconds(90);
-    private static final String MISSING = "database: not installed (no bundle declares resource 'database')";
+    private static final String MISSING = "aardvark: not installed (no bundle declares resource 'aardvark')";
 
     @TempDir
     Path tmp;
@@ -23,9 +23,10 @@ class ReadinessE2ETest {
         Path home = tmp.resolve("home");
         Path config = home.resolve("etc/org.hassette.lifecycle.readiness.config");
         Files.createDirectories(config.getParent());
-        Files.writeString(config, "required=[\"database\"]\n");
+        // a required resource no bundle provides (named to sort first in the status table)
+        Files.writeString(config, "required=[\"aardvark\",\"database\",\"session\",\"watcher\"]\n");
         try (PlatformProcess p = PlatformProcess.start(home, PlatformProcess.freePort(), Map.of(), "--startup-timeout", "2")) {
-            p.await("systemready 503 with the database chain, CRITICAL after the startup timeout", START, () -> {
+            p.await("systemready 503 with the missing resource's chain, CRITICAL after the startup timeout", START, () -> {
                 try {
                     HttpResponse<String> r = p.get("/system/health/systemready.json", null, null);
                     return r.statusCode() == 503 && r.body().contains("\"name\":\"Hassette core ready\",\"status\":\"CRITICAL\"")
@@ -40,15 +41,15 @@ class ReadinessE2ETest {
             assertEquals(0, why.code(), why.err());
             assertEquals(MISSING, why.out().strip());
             PlatformProcess.Result status = PlatformProcess.exec(home, "hassette:status");
-            assertTrue(status.out().matches("(?s)RESOURCE +ROLE +STATUS +READY +RESTARTS +REASON\ndatabase +core +not_started +no +0 +not installed.*"
+            assertTrue(status.out().matches("(?s)RESOURCE +ROLE +STATUS +READY +RESTARTS +REASON\naardvark +core +not_started +no +0 +not installed.*\ndatabase +core +running +yes .*"
                     + "core: NOT ready \\(see hassette:why\\)\\s*"), status.out());
             PlatformProcess.Result unknown = PlatformProcess.exec(home, "hassette:why nope");
             assertEquals(1, unknown.code());
-            assertTrue(unknown.err().startsWith("error: unknown resource 'nope'; known: database"), unknown.err());
+            assertTrue(unknown.err().startsWith("error: unknown resource 'nope'; known: aardvark, database"), unknown.err());
             assertFalse(unknown.err().contains("\tat "), unknown.err());
 
             // fixed in place: FileInstall applies the file, the platform becomes ready without a restart
-            Files.writeString(config, "required=[]\n");
+            Files.writeString(config, "required=[\"database\",\"session\",\"watcher\"]\n");
             p.awaitSystemReady(START);
             p.awaitOutput("Hassette core ready in ", Duration.ofSeconds(20));
             assertEquals("all core resources are ready", PlatformProcess.exec(home, "hassette:why").out().strip());

@@ -1,0 +1,415 @@
+package org.hassette.database.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import org.hassette.api.database.Database;
+import org.hassette.api.database.DatabaseBusyException;
+import org.hassette.api.database.SqlWork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * An open SQLite file: one writer thread owns the only write connection and runs the queued writes one
+ * at a time, each in its own transaction; reads run on the caller's thread with read-only connections
+ * (in WAL mode readers never wait for the writer). Plain Java, no OSGi: {@link SqliteDatabase} adds the
+ * lifecycle and the configuration. Public only so that other modules' unit tests can use a real
+ * database; the package is never exported.
+ */
+public final class SqliteStore implements Database {
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
+    private static final WriteTask<Void> STOP = new WriteTask<>(c -> null);
+
+    /** What the writer thread reports about the file; both run on the writer thread. */
+    public interface StartupListener {
+        /** The file is open, WAL is on, migrations are applied; writes are already accepted. */
+        void ready(int schemaVersion);
+
+        /** Opening or migrating failed, or the write connection broke later; no more writes are accepted. */
+        void failed(Exception error);
+    }
+
+    /**
+     * @param file the database file (its folder is created when missing)
+     * @param writeQueueCapacity writes that may wait for the writer; more are refused at once
+     * @param busyTimeoutMs how long a connection waits for a lock ({@code PRAGMA busy_timeout})
+     * @param readPoolSize idle read connections kept open for reuse
+     */
+    public record Settings(Path file, int writeQueueCapacity, int busyTimeoutMs, int readPoolSize) {
+        public Settings {
+            Objects.requireNonNull(file, "file");
+            if (writeQueueCapacity < 1) {
+                throw new IllegalArgumentException("write queue capacity must be at least 1, not " + writeQueueCapacity);
+            }
+            if (busyTimeoutMs < 0) {
+                throw new IllegalArgumentException("busy timeout must not be negative, not " + busyTimeoutMs);
+            }
+            if (readPoolSize < 0) {
+                throw new IllegalArgumentException("read pool size must not be negative, not " + readPoolSize);
+            }
+        }
+
+        /** Defaults for {@code file}: 10000 queued writes, 5 s busy timeout, 4 idle readers. */
+        public static Settings defaults(Path file) {
+            return new Settings(file, 10_000, 5_000, 4);
+        }
+    }
+
+    private final Settings settings;
+    private final Migrations migrations;
+    private final Semaphore queueSlots;
+    private final BlockingQueue<WriteTask<?>> queue = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedDeque<Connection> idleReaders = new ConcurrentLinkedDeque<>();
+    /** Serializes admission to the queue against close(), so no write is queued behind STOP. */
+    private final Object admission = new Object();
+    private Thread writer;
+    private boolean accepting;
+    private boolean stopRequested;
+    private String refusal = "it is not open yet";
+    private volatile boolean readable;
+    private volatile boolean abandon;
+    private volatile int schemaVersion;
+
+    public SqliteStore(Settings settings) {
+        this(settings, Migrations.bundled());
+    }
+
+    SqliteStore(Settings settings, Migrations migrations) {
+        this.settings = settings;
+        this.migrations = migrations;
+        this.queueSlots = new Semaphore(settings.writeQueueCapacity());
+    }
+
+    /**
+     * Starts the writer thread, which opens the file, applies the migrations and then reports to
+     * {@code listener}. Returns at once.
+     */
+    public void start(StartupListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        synchronized (admission) {
+            if (writer != null) {
+                throw new IllegalStateException("already started");
+            }
+            writer = new Thread(() -> runWriter(listener), "hassette-db-writer");
+            writer.setDaemon(true);
+            writer.start();
+        }
+    }
+
+    /**
+     * Starts the writer and completes when the file is ready (with its schema version) or failed.
+     * For tests and tools; the component uses {@link #start(StartupListener)}.
+     */
+    public CompletableFuture<Integer> start() {
+        CompletableFuture<Integer> ready = new CompletableFuture<>();
+        start(new StartupListener() {
+            @Override
+            public void ready(int version) {
+                ready.complete(version);
+            }
+
+            @Override
+            public void failed(Exception error) {
+                ready.completeExceptionally(error);
+            }
+        });
+        return ready;
+    }
+
+    @Override
+    public <T> CompletableFuture<T> write(SqlWork<T> work) {
+        Objects.requireNonNull(work, "work");
+        WriteTask<T> task = new WriteTask<>(work);
+        synchronized (admission) {
+            if (!accepting) {
+                return CompletableFuture.failedFuture(
+                        new IllegalStateException("database " + settings.file() + " accepts no writes: " + refusal));
+            }
+            if (!queueSlots.tryAcquire()) {
+                return CompletableFuture.failedFuture(new DatabaseBusyException("the write queue of " + settings.file()
+                        + " is full (" + settings.writeQueueCapacity() + " writes waiting); the write was not queued."
+                        + " Retry later, or raise write.queue.capacity if this happens in normal operation"));
+            }
+            queue.add(task);
+        }
+        return task.future;
+    }
+
+    @Override
+    public <T> T read(SqlWork<T> work) throws SQLException {
+        Objects.requireNonNull(work, "work");
+        Connection connection = borrowReader();
+        boolean reusable = false;
+        try {
+            T result = work.run(connection);
+            reusable = connection.getAutoCommit();
+            return result;
+        } finally {
+            if (reusable && readable && idleReaders.size() < settings.readPoolSize()) {
+                idleReaders.push(connection);
+                if (!readable) {
+                    closeIdleReaders(); // close() ran meanwhile
+                }
+            } else {
+                closeQuietly(connection);
+            }
+        }
+    }
+
+    @Override
+    public int schemaVersion() {
+        return schemaVersion;
+    }
+
+    @Override
+    public Path file() {
+        return settings.file();
+    }
+
+    /** Writes waiting for the writer thread. */
+    public int queuedWrites() {
+        return settings.writeQueueCapacity() - queueSlots.availablePermits();
+    }
+
+    /**
+     * Stops accepting writes, lets the writer finish what is queued for at most {@code drainTimeout},
+     * fails what is left, and closes every connection. Safe to call more than once.
+     *
+     * @return the number of queued writes that were abandoned (their futures fail)
+     */
+    public int close(Duration drainTimeout) {
+        Thread thread;
+        synchronized (admission) {
+            if (stopRequested) {
+                return 0;
+            }
+            stopRequested = true;
+            accepting = false;
+            refusal = "it is stopping";
+            queue.add(STOP);
+            thread = writer;
+        }
+        int abandoned = 0;
+        if (thread != null && !join(thread, drainTimeout)) {
+            abandon = true;
+            List<WriteTask<?>> left = new ArrayList<>();
+            queue.drainTo(left);
+            queue.add(STOP);
+            for (WriteTask<?> task : left) {
+                if (task != STOP) {
+                    queueSlots.release();
+                    task.future.completeExceptionally(new IllegalStateException("database " + settings.file()
+                            + " stopped before this write ran (drain timeout " + drainTimeout.toMillis() + " ms)"));
+                    abandoned++;
+                }
+            }
+            LOG.warn("Database {}: writer still busy after {} ms; {} queued writes abandoned", settings.file(),
+                    drainTimeout.toMillis(), abandoned);
+        }
+        readable = false;
+        closeIdleReaders();
+        return abandoned;
+    }
+
+    private void runWriter(StartupListener listener) {
+        Connection connection = null;
+        try {
+            int version;
+            try {
+                connection = openWriteConnection();
+                version = migrations.apply(connection, settings.file());
+                connection.setAutoCommit(false);
+            } catch (SchemaTooNewException | SQLException | RuntimeException e) {
+                refuse("it failed to open: " + e.getMessage());
+                listener.failed(e);
+                return;
+            }
+            schemaVersion = version;
+            boolean open;
+            synchronized (admission) {
+                open = !stopRequested;
+                accepting = open;
+            }
+            if (open) {
+                readable = true;
+                listener.ready(version);
+            }
+            serveWrites(connection);
+        } catch (SQLException broken) {
+            SQLException reported = new SQLException("the write connection to " + settings.file() + " broke: "
+                    + broken.getMessage(), broken.getSQLState(), broken);
+            refuse(reported.getMessage());
+            failQueued(reported);
+            listener.failed(reported);
+        } catch (RuntimeException | Error unexpected) {
+            LOG.error("Database {}: writer thread ended unexpectedly", settings.file(), unexpected);
+            refuse("its writer thread ended: " + unexpected);
+            failQueued(new IllegalStateException(unexpected.toString(), unexpected));
+            throw unexpected;
+        } finally {
+            closeQuietly(connection);
+        }
+    }
+
+    private void serveWrites(Connection connection) throws SQLException {
+        while (true) {
+            WriteTask<?> task;
+            try {
+                task = queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (task == STOP) {
+                return;
+            }
+            queueSlots.release();
+            if (abandon) {
+                task.future.completeExceptionally(new IllegalStateException("database " + settings.file() + " stopped before this write ran"));
+                continue;
+            }
+            runInTransaction(connection, task);
+        }
+    }
+
+    /**
+     * Runs one write; rolls back on any error, including an {@link Error} thrown by the work (the
+     * writer must outlive a faulty caller). Throws only when the connection itself is unusable.
+     */
+    private static <T> void runInTransaction(Connection connection, WriteTask<T> task) throws SQLException {
+        T result;
+        try {
+            result = task.work.run(connection);
+            connection.commit();
+        } catch (Throwable error) {
+            try {
+                connection.rollback();
+            } catch (SQLException rollbackFailed) {
+                error.addSuppressed(rollbackFailed);
+                task.future.completeExceptionally(error);
+                throw rollbackFailed;
+            }
+            task.future.completeExceptionally(error);
+            return;
+        }
+        task.future.complete(result);
+    }
+
+    /** Opens the write connection with WAL, synchronous=NORMAL, foreign keys and the busy timeout. */
+    private Connection openWriteConnection() throws SQLException {
+        Connection connection = null;
+        try {
+            Path folder = settings.file().toAbsolutePath().getParent();
+            if (folder != null) {
+                Files.createDirectories(folder);
+            }
+            SQLiteConfig config = new SQLiteConfig();
+            config.setBusyTimeout(settings.busyTimeoutMs());
+            connection = config.createConnection("jdbc:sqlite:" + settings.file());
+            try (Statement s = connection.createStatement()) {
+                String mode = queryString(s, "PRAGMA journal_mode=WAL");
+                if (!"wal".equalsIgnoreCase(mode)) {
+                    throw new SQLException("journal_mode stays '" + mode + "' instead of WAL (WAL needs a local file system)");
+                }
+                s.execute("PRAGMA synchronous=NORMAL");
+                s.execute("PRAGMA foreign_keys=ON");
+                s.execute("PRAGMA busy_timeout=" + settings.busyTimeoutMs());
+            }
+            return connection;
+        } catch (SQLException | IOException e) {
+            closeQuietly(connection);
+            throw new SQLException("cannot open database file " + settings.file() + ": " + e
+                    + ". Check that its folder is writable and that the file is an SQLite database", e);
+        }
+    }
+
+    private Connection borrowReader() throws SQLException {
+        if (!readable) {
+            throw new SQLException("database " + settings.file() + " is not open (not ready yet, failed or stopped)");
+        }
+        Connection idle = idleReaders.poll();
+        if (idle != null) {
+            return idle;
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(settings.busyTimeoutMs());
+        return config.createConnection("jdbc:sqlite:" + settings.file());
+    }
+
+    private void refuse(String why) {
+        synchronized (admission) {
+            accepting = false;
+            refusal = why;
+        }
+        readable = false;
+        closeIdleReaders();
+    }
+
+    private void failQueued(Exception cause) {
+        List<WriteTask<?>> left = new ArrayList<>();
+        queue.drainTo(left);
+        for (WriteTask<?> task : left) {
+            if (task != STOP) {
+                queueSlots.release();
+                task.future.completeExceptionally(new IllegalStateException("database " + settings.file()
+                        + " failed before this write ran: " + cause.getMessage(), cause));
+            }
+        }
+    }
+
+    private void closeIdleReaders() {
+        Connection c;
+        while ((c = idleReaders.poll()) != null) {
+            closeQuietly(c);
+        }
+    }
+
+    private static boolean join(Thread thread, Duration timeout) {
+        try {
+            thread.join(Math.max(1, timeout.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !thread.isAlive();
+    }
+
+    private static String queryString(Statement s, String sql) throws SQLException {
+        try (ResultSet r = s.executeQuery(sql)) {
+            return r.next() ? r.getString(1) : null;
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                LOG.debug("closing connection", e);
+            }
+        }
+    }
+
+    private static final class WriteTask<T> {
+        final SqlWork<T> work;
+        final CompletableFuture<T> future = new CompletableFuture<>();
+
+        WriteTask(SqlWork<T> work) {
+            this.work = work;
+        }
+    }
+}

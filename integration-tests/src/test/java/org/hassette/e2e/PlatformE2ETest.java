@@ -36,6 +36,21 @@ class PlatformE2ETest {
             assertTrue(lb.out().contains("Hassette local shell"), lb.out());
             assertTrue(lb.out().contains("Apache Felix Declarative Services"), lb.out());
 
+            PlatformProcess.Result status = PlatformProcess.exec(home, "hassette:status");
+            assertEquals(0, status.code(), status.err());
+            assertTrue(status.out().matches("(?s)RESOURCE +ROLE +STATUS +READY +RESTARTS +REASON\ndatabase +core +running +yes .*"
+                    + "\nsession +core +running +yes .*\nwatcher +core +running +yes .*core: ready\\s*"), status.out());
+            assertEquals("all core resources are ready", PlatformProcess.exec(home, "hassette:why").out().strip());
+            PlatformProcess.Result sessions = PlatformProcess.exec(home, "hassette:sessions");
+            assertEquals(0, sessions.code(), sessions.err());
+            assertTrue(sessions.out().matches("(?s)ID +STATUS +STARTED .*\n1 \\* +running .*"), sessions.out());
+            PlatformProcess.Result watcher = PlatformProcess.exec(home, "hassette:watcher");
+            assertEquals(0, watcher.code(), watcher.err());
+            assertTrue(watcher.out().startsWith("RESOURCE"), watcher.out());
+            PlatformProcess.Result restartUnknown = PlatformProcess.exec(home, "hassette:restart nope");
+            assertEquals(1, restartUnknown.code());
+            assertTrue(restartUnknown.err().startsWith("error: no core resource named 'nope'"), restartUnknown.err());
+
             PlatformProcess.Result bad = PlatformProcess.exec(home, "no-such-command");
             assertEquals(1, bad.code());
             assertTrue(bad.err().contains("unknown command"), bad.err());

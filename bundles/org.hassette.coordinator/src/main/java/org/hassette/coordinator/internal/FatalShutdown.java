@@ -32,7 +32,8 @@ public class FatalShutdown implements PlatformShutdown {
 
     @ObjectClassDefinition(name = "Hassette coordinator", description = "Fatal shutdown of the platform")
     public @interface Config {
-        @AttributeDefinition(description = "Stop the framework on a fatal error (only tests turn this off)")
+        @AttributeDefinition(description = "Stop the framework on a fatal error (only test harnesses turn this off; "
+                + "so does the framework property hassette.fatal.stop.framework=false)")
         boolean stop_framework() default true;
     }
 
@@ -47,7 +48,8 @@ public class FatalShutdown implements PlatformShutdown {
     @Activate
     public FatalShutdown(BundleContext context, Config config) {
         this.context = context;
-        this.stopFramework = config.stop_framework();
+        // a test harness embedding the platform sets the framework property to keep its framework alive
+        this.stopFramework = config.stop_framework() && !"false".equals(context.getProperty("hassette.fatal.stop.framework"));
     }
 
     @Override

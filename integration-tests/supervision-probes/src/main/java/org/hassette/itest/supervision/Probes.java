@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Shared knobs and records of the probe components (test-only static state). */
 public final class Probes {
     public static final String FLAKY = "probe.flaky";
+    public static final String BACKOFF = "probe.backoff";
     public static final String NEVER_READY = "probe.neverready";
     public static final String PERMANENT = "probe.permanent";
     public static final String CRASH_A = "probe.crash.a";

@@ -10,6 +10,7 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hassette.api.lifecycle.ResourceStatus;
+import org.hassette.api.lifecycle.ResourceStatusService;
 import org.hassette.api.lifecycle.SupervisionState;
 import org.hassette.api.lifecycle.Supervisor;
 import org.hassette.api.platform.PlatformShutdown;
@@ -44,8 +45,11 @@ class SupervisionIT {
     @InjectService(timeout = 10_000)
     ConfigurationAdmin configAdmin;
 
-    @InjectService(timeout = 10_000)
-    Supervisor supervisor;
+    /** Looked up on each use: one test restarts the watcher component. */
+    Supervisor supervisor() {
+        var ref = context.getServiceReference(Supervisor.class);
+        return ref == null ? null : context.getService(ref);
+    }
 
     private final CountingSessions sessions = new CountingSessions();
     private ServiceRegistration<SessionTracker> sessionsReg;
@@ -54,13 +58,10 @@ class SupervisionIT {
     @BeforeEach
     void setUp() throws Exception {
         Probes.reset();
-        Configuration c = configAdmin.getConfiguration("org.hassette.coordinator", "?");
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put("stop.framework", false);
-        c.update(props);
+        // test.bndrun sets hassette.fatal.stop.framework=false: a fatal error never stops this framework;
+        // a fresh coordinator instance forgets the previous test's shutdown
         restartComponent("org.hassette.coordinator.internal.FatalShutdown");
-        Await.until("coordinator configured not to stop the framework", Duration.ofSeconds(10),
-                () -> coordinator() != null && !coordinator().isShuttingDown());
+        Await.until("a fresh coordinator", Duration.ofSeconds(10), () -> coordinator() != null && !coordinator().isShuttingDown());
         Hashtable<String, Object> p = new Hashtable<>();
         p.put(Constants.SERVICE_RANKING, 1000);
         sessionsReg = context.registerService(SessionTracker.class, sessions, p);
@@ -100,13 +101,13 @@ class SupervisionIT {
         assertTrue(s.lastFailure().contains("budget exhausted"), s.lastFailure());
         Await.until("component disabled once given up", Duration.ofSeconds(5),
                 () -> !scr.isComponentEnabled(description(Probes.NEVER_READY)));
-        assertTrue(sessions.crashes.get() == 0 && !coordinator().isShuttingDown(), "a temporary resource never stops the platform");
+        assertTrue(sessions.crashes.get() == 0 && !shuttingDown(), "a temporary resource never stops the platform");
     }
 
     @Test
     void permanentBudgetExhaustionShutsDownOnceAndRecordsTheCrash() throws Exception {
         enable(Probes.PERMANENT);
-        Await.until("fatal shutdown", Duration.ofSeconds(20), () -> coordinator().isShuttingDown());
+        Await.until("fatal shutdown", Duration.ofSeconds(20), () -> shuttingDown());
         Await.until("session finalized", Duration.ofSeconds(5), () -> sessions.finalized.get() == 1);
         assertEquals(3, Probes.attempts(Probes.PERMANENT).size(), "first attempt + 2 restarts (budget 2)");
         assertEquals(1, sessions.crashes.get());
@@ -124,7 +125,7 @@ class SupervisionIT {
         Await.until("both crash probes ready", Duration.ofSeconds(10),
                 () -> serviceCount(Probes.ProbeService.class) == 2);
         Probes.crashTogether.countDown();
-        Await.until("fatal shutdown", Duration.ofSeconds(10), () -> coordinator().isShuttingDown());
+        Await.until("fatal shutdown", Duration.ofSeconds(10), () -> shuttingDown());
         Await.until("session finalized", Duration.ofSeconds(5), () -> sessions.finalized.get() >= 1);
         Await.until("both crashes reached the coordinator", Duration.ofSeconds(10),
                 () -> state(Probes.CRASH_A) != null && state(Probes.CRASH_B) != null
@@ -189,7 +190,49 @@ class SupervisionIT {
         }
     }
 
+    @Test
+    void appResourcesAreNeverSupervised() throws Exception {
+        ServiceRegistration<ResourceStatusService> app = registerStatus("app:lights/hall", "app", "failed");
+        // a core failure registered after it is the sync point: the watcher handles events in order
+        ServiceRegistration<ResourceStatusService> core = registerStatus("probe.syncpoint", "core", "failed");
+        try {
+            Await.until("the core failure reached the watcher", Duration.ofSeconds(10), () -> state("probe.syncpoint") != null);
+            assertNull(state("app:lights/hall"), "an app's failure is not the core watcher's business");
+        } finally {
+            app.unregister();
+            core.unregister();
+        }
+    }
+
+    @Test
+    void watcherStartedAfterAFailureFindsItAndRestarts() throws Exception {
+        ComponentDescriptionDTO watcher = description("org.hassette.watcher.internal.Watcher");
+        scr.disableComponent(watcher).getValue();
+        try {
+            Probes.FAILURES_LEFT.put(Probes.FLAKY, new AtomicInteger(1));
+            enable(Probes.FLAKY);
+            Await.until("probe.flaky failed with nobody watching", Duration.ofSeconds(10),
+                    () -> scr.getComponentConfigurationDTOs(description(Probes.FLAKY)).stream()
+                            .anyMatch(c -> c.state == org.osgi.service.component.runtime.dto.ComponentConfigurationDTO.FAILED_ACTIVATION));
+        } finally {
+            scr.enableComponent(watcher).getValue();
+        }
+        Await.until("probe.flaky restarted by the new watcher and ready", Duration.ofSeconds(20),
+                () -> context.getServiceReference(Probes.ProbeService.class) != null);
+        assertEquals(2, Probes.attempts(Probes.FLAKY).size());
+    }
+
     // ---- helpers ----
+
+    private ServiceRegistration<ResourceStatusService> registerStatus(String resource, String role, String status) {
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put("hassette.resource", resource);
+        p.put("hassette.role", role);
+        p.put("hassette.status", status);
+        p.put("hassette.ready", false);
+        p.put("hassette.reason", "test");
+        return context.registerService(ResourceStatusService.class, () -> { throw new UnsupportedOperationException(); }, p);
+    }
 
     private void enable(String name) throws Exception {
         scr.enableComponent(description(name)).getValue();
@@ -207,17 +250,18 @@ class SupervisionIT {
     }
 
     private SupervisionState state(String resource) {
-        return supervisor.state(resource).orElse(null);
+        Supervisor s = supervisor();
+        return s == null ? null : s.state(resource).orElse(null);
     }
 
-    /** The coordinator, once it runs with stop_framework=false (a test must never stop its own framework). */
     private PlatformShutdown coordinator() {
-        try {
-            var refs = context.getServiceReferences(PlatformShutdown.class, "(stop.framework=false)");
-            return refs.isEmpty() ? null : context.getService(refs.iterator().next());
-        } catch (org.osgi.framework.InvalidSyntaxException e) {
-            throw new AssertionError(e);
-        }
+        var ref = context.getServiceReference(PlatformShutdown.class);
+        return ref == null ? null : context.getService(ref);
+    }
+
+    private boolean shuttingDown() {
+        PlatformShutdown c = coordinator();
+        return c != null && c.isShuttingDown();
     }
 
     private int serviceCount(Class<?> type) {

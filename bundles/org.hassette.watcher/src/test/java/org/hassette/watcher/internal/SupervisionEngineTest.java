@@ -173,6 +173,30 @@ class SupervisionEngineTest {
     }
 
     @Test
+    void twoResourcesFailingTogetherHaveIndependentBudgets() {
+        policy.put("hassette.restart.budget", 1);
+        policy.put("hassette.restart.type", "temporary");
+        engine.onStatus("a", FAILED, false, "a broke", null);
+        engine.onStatus("b", FAILED, false, "b broke", null);
+        await("both restarted once", () -> restarts.contains("comp.a") && restarts.contains("comp.b"));
+        engine.onStatus("a", FAILED, false, "a broke again", null);
+        await("a given up", () -> verdict("a") == EXHAUSTED_DEAD);
+        assertNull(verdict("b"), "b's budget is its own");
+        assertEquals(List.of("comp.a"), disabled);
+    }
+
+    @Test
+    void pendingRestartsStopWithTheWatcher() throws Exception {
+        policy.put("hassette.restart.backoff.base.ms", 300L);
+        policy.put("hassette.restart.backoff.max.ms", 300L);
+        engine.onStatus("db", FAILED, false, "x", null);
+        await("restart planned", () -> engine.state("db").map(st -> st.nextAttemptAt() != null).orElse(false));
+        executor.shutdownNow(); // what Watcher.deactivate does
+        assertTrue(executor.awaitTermination(5, TimeUnit.SECONDS));
+        assertTrue(restarts.isEmpty(), "no restart after the watcher stopped");
+    }
+
+    @Test
     void policyWithBadValuesFallsBackAndSaysWhy() {
         Policy p = Policy.from(Map.of("hassette.restart.type", "sometimes", "hassette.restart.budget", "many"));
         assertEquals(Policy.Type.TRANSIENT, p.type());

@@ -45,6 +45,9 @@ final class WebSocketFrames {
         private final Message message = new Message();
         private final Message control = new Message();
         private byte[] buffer = new byte[INITIAL];
+        // a data message in progress survives control frames returned between its fragments
+        private int length;
+        private int dataOpcode = -1;
 
         Reader(InputStream in, int maxMessageBytes) {
             this.in = in;
@@ -57,11 +60,12 @@ final class WebSocketFrames {
          * (PING, PONG, CLOSE). Control frames may arrive between the fragments of a data message.
          */
         Message next() throws IOException {
-            if (buffer.length > KEEP_AT_MOST) {
-                buffer = new byte[INITIAL]; // do not hold on to the buffer of one huge message
+            if (dataOpcode < 0) {
+                length = 0;
+                if (buffer.length > KEEP_AT_MOST) {
+                    buffer = new byte[INITIAL]; // do not hold on to the buffer of one huge message
+                }
             }
-            int length = 0;
-            int dataOpcode = -1;
             while (true) {
                 readFully(header, 2);
                 boolean fin = (header[0] & 0x80) != 0;
@@ -126,6 +130,7 @@ final class WebSocketFrames {
                     message.opcode = dataOpcode;
                     message.data = buffer;
                     message.length = length;
+                    dataOpcode = -1;
                     return message;
                 }
             }

@@ -208,6 +208,52 @@ class HomeAssistantIT {
         assertCacheEqualsSimulator(cache);
     }
 
+    @Test
+    void dropMidStreamReconnectsAndTheCacheMatchesAfterwards() throws Exception {
+        startSimulator(50);
+        configure(Map.of());
+        long gen1 = awaitService(HomeAssistantConnection.class).generation();
+        awaitService(StateCache.class);
+        connectionEvents.clear();
+        java.util.concurrent.CompletableFuture<?> bench = sim.startBench(200_000, 20_000); // ~10 s of traffic
+        Await.until("events flowing", WAIT, () -> context.getService(context.getServiceReference(HomeAssistantConnection.class))
+                .eventsReceived() > 2_000);
+        for (int i = 0; i < 5; i++) { // real changes interleaved with the stream
+            sim.setState("sensor.mid_stream_" + i, Integer.toString(i), Map.of());
+        }
+        sim.dropAllConnections();
+        Await.until("HomeAssistantConnection withdrawn", WAIT, () -> connectionEvents.contains("unregistering HomeAssistantConnection"));
+        sim.removeEntity("sensor.mid_stream_0");
+        Await.until("StateCache of a new generation", WAIT, () -> {
+            ServiceReference<StateCache> r = context.getServiceReference(StateCache.class);
+            return r != null && ((Long) r.getProperty("hassette.ha.generation")) > gen1;
+        });
+        bench.cancel(true);
+        StateCache cache = context.getService(context.getServiceReference(StateCache.class));
+        assertCacheEqualsSimulator(cache);
+        assertTrue(cache.get("sensor.mid_stream_4").isPresent());
+        assertTrue(cache.get("sensor.mid_stream_0").isEmpty());
+    }
+
+    @Test
+    void stalledHaIsDetectedByTheHeartbeatAndReconnected() throws Exception {
+        startSimulator(5);
+        configure(Map.of("heartbeat.interval.seconds", 1, "heartbeat.timeout.seconds", 1, "connect.timeout.seconds", 2));
+        long gen1 = awaitService(HomeAssistantConnection.class).generation();
+        connectionEvents.clear();
+        sim.stall(true);
+        try {
+            Await.until("heartbeat timeout in the reason", WAIT, () -> reason("websocket").startsWith("timeout"));
+            assertTrue(connectionEvents.contains("unregistering HomeAssistantConnection"));
+        } finally {
+            sim.stall(false);
+        }
+        Await.until("reconnected after the stall", WAIT, () -> {
+            ServiceReference<HomeAssistantConnection> r = context.getServiceReference(HomeAssistantConnection.class);
+            return r != null && ((Long) r.getProperty("hassette.ha.generation")) > gen1;
+        });
+    }
+
     private void assertCacheEqualsSimulator(StateCache cache) {
         Map<String, org.hassette.simulator.EntityState> truth = new HashMap<>();
         sim.states().forEach(s -> truth.put(s.entityId(), s));
@@ -323,13 +369,35 @@ class HomeAssistantIT {
     }
 
     @Test
-    void tokenNeverAppearsInStatusOrServiceProperties() throws Exception {
-        startSimulator(5);
-        configure(Map.of());
-        awaitService(StateCache.class);
-        sim.rejectAuth(true);
-        sim.dropAllConnections();
-        Await.until("auth_invalid after the drop", WAIT, () -> reason("websocket").startsWith("auth_invalid"));
+    void tokenNeverAppearsInLogsStatusOrServiceProperties() throws Exception {
+        java.io.PrintStream originalOut = System.out;
+        java.io.PrintStream originalErr = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream tee = new java.io.PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                captured.write(b);
+                originalOut.write(b);
+            }
+        }, true);
+        System.setOut(tee);
+        System.setErr(tee);
+        try {
+            startSimulator(5);
+            configure(Map.of());
+            awaitService(StateCache.class);
+            sim.rejectAuth(true);
+            sim.dropAllConnections();
+            Await.until("auth_invalid after the drop", WAIT, () -> reason("websocket").startsWith("auth_invalid"));
+            Await.until("the disconnect and auth_invalid were logged", WAIT,
+                    () -> captured.toString().contains("Home Assistant not available: auth_invalid"));
+        } finally {
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+        }
+        String log = captured.toString();
+        assertTrue(log.contains("Disconnected from Home Assistant"), "the log was captured");
+        assertFalse(log.contains(token), "token in the log");
         for (ServiceReference<?> r : context.getAllServiceReferences(null, null)) {
             for (String k : r.getPropertyKeys()) {
                 assertFalse(String.valueOf(r.getProperty(k)).contains(token), "token in property " + k + " of " + r);

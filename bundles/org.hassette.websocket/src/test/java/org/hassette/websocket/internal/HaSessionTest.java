@@ -173,6 +173,34 @@ class HaSessionTest {
         }
     }
 
+    @Test
+    void aBlockedListenerNeverBlocksTheReaderEventsAreDroppedAndCounted() throws Exception {
+        try (HaSimulator sim = HaSimulator.builder().token(TOKEN).build().start();
+                SessionHarness h = new SessionHarness(sim.url(), 1000).open(TOKEN)) {
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicLong handled = new AtomicLong();
+            h.on("state_changed", e -> {
+                try {
+                    release.await(); // an app that blocks its callback
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+                handled.incrementAndGet();
+            });
+            sim.bench(20_000, 0);
+            // the reader took every event off the socket although the listener is stuck
+            awaitCount(h, 20_000);
+            assertTrue(h.dispatcher.dropped() > 0, "overflow is counted");
+            assertTrue(h.dispatcher.queuedEvents() <= 1000, "queue stays bounded: " + h.dispatcher.queuedEvents());
+            assertTrue(h.log.contains("Event listeners are too slow: dispatch queue full (1000 events)"), h.log.lines.toString());
+            assertEquals(0, sim.connections().stream().filter(c -> sim.pending(c.id()) > 1024).count(), "HA has nothing pending for us");
+            release.countDown();
+            Await.until("listener drained the queue", () -> handled.get() + h.dispatcher.dropped() == 20_000);
+            assertFalse(h.session.isClosed(), "HA never disconnected us");
+            assertNull(h.session.send("ping", Map.of(), Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS));
+        }
+    }
+
     private static void awaitCount(SessionHarness h, long n) {
         Await.until(n + " events received", () -> h.received.get() >= n);
     }

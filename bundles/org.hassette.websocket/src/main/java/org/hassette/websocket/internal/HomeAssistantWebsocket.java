@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.hassette.api.ha.HaEventListener;
+import org.hassette.api.ha.HomeAssistantEndpoint;
 import org.hassette.api.ha.HomeAssistantConnection;
 import org.hassette.api.ha.HomeAssistantException;
 import org.hassette.api.ha.Subscription;
@@ -26,6 +27,10 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -99,6 +104,8 @@ public class HomeAssistantWebsocket {
     private volatile boolean running = true;
     private volatile HaSession current;
     private volatile String token = "";
+    private volatile HomeAssistantEndpoint fallback;
+    private volatile boolean wake;
     private long generation;
 
     @Activate
@@ -118,6 +125,23 @@ public class HomeAssistantWebsocket {
         thread = new Thread(this::run, "hassette-ha-connection");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** The demo home (or another endpoint), used only when nothing is configured. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindEndpoint(HomeAssistantEndpoint endpoint) {
+        fallback = endpoint;
+        synchronized (sleepMonitor) {
+            wake = true;
+            sleepMonitor.notifyAll();
+        }
+    }
+
+    void unbindEndpoint(HomeAssistantEndpoint endpoint) {
+        if (fallback == endpoint) {
+            fallback = null;
+        }
     }
 
     @Deactivate
@@ -152,8 +176,9 @@ public class HomeAssistantWebsocket {
             boolean authFailed = false;
             Endpoint endpoint = null;
             try {
-                endpoint = endpoint();
-                String tok = readToken();
+                HomeAssistantEndpoint demo = configuredUrl() == null ? fallback : null;
+                endpoint = demo != null ? Endpoint.parse(demo.url()) : endpoint();
+                String tok = demo != null ? demo.token() : readToken();
                 token = tok;
                 lifecycle.reason("connecting to " + endpoint + (attempt > 1 ? " (attempt " + attempt + ")" : ""));
                 HaSession session = new HaSession(new HaSession.Settings(endpoint, config.connect_timeout_seconds() * 1000,
@@ -175,7 +200,11 @@ public class HomeAssistantWebsocket {
                 heartbeat.cancel(false);
                 current = null;
                 attempt = 1; // the next attempt is the first retry
-                log.warn("Disconnected from Home Assistant at " + endpoint + ": " + reason);
+                if (running) {
+                    log.warn("Disconnected from Home Assistant at " + endpoint + ": " + reason);
+                } else {
+                    log.info("Disconnected from Home Assistant at " + endpoint + ": " + reason);
+                }
             } catch (AuthInvalidException e) {
                 authFailed = true;
                 reason = "auth_invalid: " + e.getMessage();
@@ -230,7 +259,7 @@ public class HomeAssistantWebsocket {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
         synchronized (sleepMonitor) {
             long left;
-            while (running && (left = deadline - System.nanoTime()) > 0) {
+            while (running && !wake && (left = deadline - System.nanoTime()) > 0) {
                 try {
                     TimeUnit.NANOSECONDS.timedWait(sleepMonitor, left);
                 } catch (InterruptedException e) {
@@ -239,12 +268,18 @@ public class HomeAssistantWebsocket {
                     }
                 }
             }
+            wake = false;
         }
     }
 
-    private Endpoint endpoint() throws ConfigurationException {
+    private String configuredUrl() {
         String url = config.url().isBlank() ? property("hassette.ha.url") : config.url();
-        if (url == null || url.isBlank()) {
+        return url == null || url.isBlank() ? null : url;
+    }
+
+    private Endpoint endpoint() throws ConfigurationException {
+        String url = configuredUrl();
+        if (url == null) {
             throw new ConfigurationException("no Home Assistant URL configured (set url in PID " + PID
                     + " or start with --ha-url)");
         }

@@ -183,9 +183,9 @@ public class HomeAssistantWebsocket {
                 lifecycle.reason("connecting to " + endpoint + (attempt > 1 ? " (attempt " + attempt + ")" : ""));
                 HaSession session = new HaSession(new HaSession.Settings(endpoint, config.connect_timeout_seconds() * 1000,
                         config.max_message_mb() * 1024 * 1024), dispatcher, scheduler, log, this::deliver, eventsReceived);
+                session.generation(generation + 1); // events that arrive with the subscription's result carry it too
                 session.open(tok, Duration.ofSeconds(Math.max(1, config.connect_timeout_seconds())));
                 long gen = ++generation;
-                session.generation(gen);
                 current = session;
                 attempt = 0;
                 lastReasonKind = null;

@@ -130,7 +130,9 @@ class HaSimulatorApiTest {
                 do {
                     f = big.nextFrame(TestWsClient.WAIT);
                 } while (f != null && (f.opcode() == 0x1 || f.opcode() == 0x9)); // heartbeat pings may come first
-                assertTrue(f != null && f.opcode() == 0x8, "closed for a too-big message");
+                // a close frame, or the end of the socket: the server closes while the rest of our big
+                // message is unread, so TCP may reset the connection before the close frame is read
+                assertTrue(f != null && (f.opcode() == 0x8 || f.opcode() == -1), "closed for a too-big message, got " + f);
             }
         }
     }

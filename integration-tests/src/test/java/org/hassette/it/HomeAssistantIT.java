@@ -154,7 +154,24 @@ class HomeAssistantIT {
         StateCache cache = awaitService(StateCache.class);
         assertEquals(sim.states().size(), cache.size());
         assertNotNull(awaitService(HomeAssistantApi.class));
+        Await.until("the registration was heard", WAIT, () -> connectionEvents.contains("registered HomeAssistantConnection"));
         assertEquals(1, connectionEvents.stream().filter(e -> e.equals("registered HomeAssistantConnection")).count());
+    }
+
+    @Test
+    void nobodyListeningIsConnectionRefusedWithAttemptAndNextRetry() throws Exception {
+        startSimulator(0);
+        int port = sim.port();
+        sim.close(); // the port is now closed
+        configure(Map.of());
+        Await.until("connection refused with attempt and delay", WAIT,
+                () -> reason("websocket").matches("connection refused \\(attempt ([2-9]|\\d{2,}), next in [0-9.]+ m?s\\)"));
+        assertEquals(Boolean.FALSE, status("websocket").get(ResourceProperties.READY));
+        assertEquals("running", status("websocket").get(ResourceProperties.STATUS));
+        assertNull(context.getServiceReference(HomeAssistantConnection.class));
+        // HA comes up on that port: the connection follows by itself
+        sim = HaSimulator.builder().token(token).port(port).build().start();
+        awaitService(HomeAssistantConnection.class);
     }
 
     @Test
@@ -198,9 +215,11 @@ class HomeAssistantIT {
             ServiceReference<StateCache> r = context.getServiceReference(StateCache.class);
             return r != null && ((Long) r.getProperty("hassette.ha.generation")) > gen1;
         });
-        assertTrue(connectionEvents.containsAll(List.of("unregistering HomeAssistantConnection", "unregistering StateCache",
-                "unregistering HomeAssistantApi", "registered HomeAssistantConnection", "registered StateCache",
-                "registered HomeAssistantApi")), connectionEvents.toString());
+        // a registration is visible to getServiceReference a moment before listeners hear of it
+        Await.until("every service went and came back: " + connectionEvents, WAIT,
+                () -> connectionEvents.containsAll(List.of("unregistering HomeAssistantConnection", "unregistering StateCache",
+                        "unregistering HomeAssistantApi", "registered HomeAssistantConnection", "registered StateCache",
+                        "registered HomeAssistantApi")));
         assertTrue(connectionEvents.indexOf("unregistering StateCache") < connectionEvents.indexOf("registered HomeAssistantConnection"));
         StateCache cache = context.getService(context.getServiceReference(StateCache.class));
         assertTrue(cache.get(removed).isEmpty(), "removed entity is gone");
@@ -310,8 +329,9 @@ class HomeAssistantIT {
         assertTrue(api.getConfig().get(10, TimeUnit.SECONDS).containsKey("time_zone"));
         assertTrue(api.getServices().get(10, TimeUnit.SECONDS).containsKey("light"));
         assertNotNull(api.fireEvent("it_event", Map.of("n", 1)).get(10, TimeUnit.SECONDS));
-        assertEquals("on", api.getState("input_boolean.it_missing").thenApply(o -> o.map(EntityState::state).orElse("on"))
-                .get(10, TimeUnit.SECONDS));
+        assertEquals("zone.home", api.getState("zone.home").get(10, TimeUnit.SECONDS).orElseThrow().entityId());
+        assertTrue(api.getState("input_boolean.it_missing").get(10, TimeUnit.SECONDS).isEmpty());
+        assertEquals(sim.states().size(), api.getStates().get(10, TimeUnit.SECONDS).size());
 
         sim.delayResponses(Duration.ofSeconds(3));
         try {

@@ -337,6 +337,8 @@ class HomeAssistantIT {
         try {
             assertEquals(HomeAssistantException.CLIENT_TIMEOUT,
                     code(() -> api.withTimeout(Duration.ofMillis(200)).getConfig().join()), "per-call timeout");
+            assertEquals(HomeAssistantException.CLIENT_TIMEOUT,
+                    code(() -> api.withTimeout(Duration.ofMillis(200)).renderTemplate("{{ 1 }}", Map.of()).join()));
         } finally {
             sim.delayResponses(Duration.ZERO);
         }

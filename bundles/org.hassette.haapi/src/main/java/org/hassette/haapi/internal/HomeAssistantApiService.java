@@ -199,8 +199,12 @@ public class HomeAssistantApiService {
                     result.whenComplete((v, x) -> sub.close());
                 }
             });
-            return result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .thenApplyAsync(v -> v, callbacks);
+            long ms = timeout.toMillis();
+            CompletableFuture<Object> timer = CompletableFuture.supplyAsync(() -> null,
+                    CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS));
+            timer.thenRun(() -> result.completeExceptionally(new org.hassette.api.ha.HomeAssistantException(
+                    org.hassette.api.ha.HomeAssistantException.CLIENT_TIMEOUT, "no render_template result within " + ms + " ms")));
+            return result.whenComplete((v, e) -> timer.cancel(false)).thenApplyAsync(v -> v, callbacks);
         }
 
         @Override

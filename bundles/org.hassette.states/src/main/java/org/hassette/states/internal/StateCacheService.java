@@ -66,7 +66,9 @@ public class StateCacheService implements StateCache {
 
     @Deactivate
     void deactivate() {
-        active = false;
+        synchronized (lock) { // a snapshot being applied either finishes (and registers) first, or sees inactive
+            active = false;
+        }
         events.close();
         lifecycle.close();
     }
@@ -113,12 +115,13 @@ public class StateCacheService implements StateCache {
             count = store.size();
             generation = gen;
             resyncing = false;
-        }
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        LOG.info("State cache synced: {} entities for generation {} in {} ms ({} changes)", count, gen, ms, changes);
-        if (active) {
-            lifecycle.ready(StateCache.class, this, Map.of("hassette.ha.generation", gen),
-                    "synced " + count + " entities for generation " + gen + " in " + ms + " ms");
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            LOG.info("State cache synced: {} entities for generation {} in {} ms ({} changes)", count, gen, ms, changes);
+            // under the lock: never register after deactivate closed the lifecycle
+            if (active) {
+                lifecycle.ready(StateCache.class, this, Map.of("hassette.ha.generation", gen),
+                        "synced " + count + " entities for generation " + gen + " in " + ms + " ms");
+            }
         }
     }
 

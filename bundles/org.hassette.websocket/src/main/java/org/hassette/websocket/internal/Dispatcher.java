@@ -69,10 +69,6 @@ final class Dispatcher {
         return queuedEvents.get();
     }
 
-    boolean isDispatchThread() {
-        return Thread.currentThread() == thread;
-    }
-
     void close() {
         running = false;
         thread.interrupt();

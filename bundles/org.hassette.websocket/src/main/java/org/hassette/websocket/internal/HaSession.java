@@ -499,16 +499,6 @@ final class HaSession {
         return generation;
     }
 
-    /** Commands sent so far on this connection (the last id). */
-    long lastId() {
-        writeLock.lock();
-        try {
-            return lastId;
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
     static String describe(IOException e) {
         if (e instanceof java.net.ConnectException) {
             return "connection refused";

@@ -1,0 +1,245 @@
+package org.hassette.haapi.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hassette.api.ha.EntityState;
+import org.hassette.api.ha.HomeAssistantApi;
+import org.hassette.api.ha.HomeAssistantConnection;
+import org.hassette.api.lifecycle.HassetteResource;
+import org.hassette.api.lifecycle.ResourceLifecycle;
+import org.hassette.api.lifecycle.ResourceRole;
+import org.hassette.api.lifecycle.RestartPolicy;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * Registers {@link HomeAssistantApi} while a {@link HomeAssistantConnection} is registered (a static
+ * mandatory reference: SCR deactivates this component when the connection goes and activates a new
+ * one when it is back).
+ */
+@Component(name = "org.hassette.haapi", immediate = true, service = {})
+@HassetteResource(resource = "haapi", provides = HomeAssistantApi.class)
+@RestartPolicy(type = "transient")
+public class HomeAssistantApiService {
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ResourceLifecycle lifecycle;
+    private final ExecutorService callbacks;
+
+    @Activate
+    public HomeAssistantApiService(BundleContext context, @Reference HomeAssistantConnection connection) {
+        AtomicInteger n = new AtomicInteger();
+        // callbacks leave the connection's dispatch thread at once, so a blocking app callback never stalls events
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "hassette-haapi-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        this.callbacks = pool;
+        lifecycle = ResourceLifecycle.open(context, "haapi", ResourceRole.CORE, HomeAssistantApi.class);
+        lifecycle.ready(HomeAssistantApi.class, new Api(connection, callbacks, DEFAULT_TIMEOUT), Map.of(),
+                "connection present (generation " + connection.generation() + ")");
+    }
+
+    @Deactivate
+    void deactivate() {
+        lifecycle.close();
+        callbacks.shutdown();
+    }
+
+    /** The API over one connection with one default timeout. */
+    static final class Api implements HomeAssistantApi {
+        private final HomeAssistantConnection connection;
+        private final ExecutorService callbacks;
+        private final Duration timeout;
+
+        Api(HomeAssistantConnection connection, ExecutorService callbacks, Duration timeout) {
+            this.connection = connection;
+            this.callbacks = callbacks;
+            this.timeout = timeout;
+        }
+
+        @Override
+        public HomeAssistantApi withTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive: " + timeout);
+            }
+            return new Api(connection, callbacks, timeout);
+        }
+
+        private CompletableFuture<Object> send(String type, Map<String, ?> fields) {
+            CompletableFuture<Object> result = new CompletableFuture<>();
+            connection.send(type, fields, timeout).whenComplete((v, e) -> {
+                try {
+                    callbacks.execute(() -> {
+                        if (e != null) {
+                            result.completeExceptionally(e);
+                        } else {
+                            result.complete(v);
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                    if (e != null) {
+                        result.completeExceptionally(e);
+                    } else {
+                        result.complete(v);
+                    }
+                }
+            });
+            return result;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public CompletableFuture<List<EntityState>> getStates() {
+            return send("get_states", Map.of()).thenApply(v -> {
+                List<EntityState> out = new ArrayList<>();
+                if (v instanceof List) {
+                    for (Object o : (List<Object>) v) {
+                        if (o instanceof Map) {
+                            out.add(EntityState.of((Map<String, ?>) o));
+                        }
+                    }
+                }
+                return out;
+            });
+        }
+
+        @Override
+        public CompletableFuture<Optional<EntityState>> getState(String entityId) {
+            return getStates().thenApply(all -> all.stream().filter(s -> s.entityId().equals(entityId)).findFirst());
+        }
+
+        @Override
+        public CompletableFuture<org.hassette.api.ha.ServiceResult> callService(String domain, String service,
+                org.hassette.api.ha.Target target, Map<String, ?> data, boolean returnResponse) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("domain", domain);
+            fields.put("service", service);
+            if (data != null && !data.isEmpty()) {
+                fields.put("service_data", data);
+            }
+            if (target != null && !target.isEmpty()) {
+                fields.put("target", target.toMap());
+            }
+            if (returnResponse) {
+                fields.put("return_response", true);
+            }
+            return send("call_service", fields).thenApply(HomeAssistantApiService::serviceResult);
+        }
+
+        @Override
+        public CompletableFuture<org.hassette.api.ha.ServiceResult> turnOn(String entityId, Map<String, ?> data) {
+            return entityService(entityId, "turn_on", data);
+        }
+
+        @Override
+        public CompletableFuture<org.hassette.api.ha.ServiceResult> turnOff(String entityId) {
+            return entityService(entityId, "turn_off", Map.of());
+        }
+
+        @Override
+        public CompletableFuture<org.hassette.api.ha.ServiceResult> toggle(String entityId) {
+            return entityService(entityId, "toggle", Map.of());
+        }
+
+        private CompletableFuture<org.hassette.api.ha.ServiceResult> entityService(String entityId, String service,
+                Map<String, ?> data) {
+            int dot = entityId == null ? -1 : entityId.indexOf('.');
+            if (dot <= 0) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException("not an entity id: '" + entityId + "'"));
+            }
+            return callService(entityId.substring(0, dot), service, org.hassette.api.ha.Target.entities(entityId), data, false);
+        }
+
+        @Override
+        public CompletableFuture<String> fireEvent(String eventType, Map<String, ?> data) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("event_type", eventType);
+            if (data != null && !data.isEmpty()) {
+                fields.put("event_data", data);
+            }
+            return send("fire_event", fields).thenApply(v -> contextId(v));
+        }
+
+        @Override
+        public CompletableFuture<Object> renderTemplate(String template, Map<String, ?> variables) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("template", template);
+            if (variables != null && !variables.isEmpty()) {
+                fields.put("variables", variables);
+            }
+            fields.put("report_errors", true);
+            CompletableFuture<Object> result = new CompletableFuture<>();
+            connection.subscribe("render_template", fields, event -> {
+                if (event.containsKey("error")) {
+                    result.completeExceptionally(new org.hassette.api.ha.HomeAssistantException("template_error",
+                            String.valueOf(event.get("error"))));
+                } else {
+                    result.complete(event.get("result"));
+                }
+            }, timeout).whenComplete((sub, e) -> {
+                if (e != null) {
+                    result.completeExceptionally(e instanceof java.util.concurrent.CompletionException ? e.getCause() : e);
+                } else {
+                    result.whenComplete((v, x) -> sub.close());
+                }
+            });
+            long ms = timeout.toMillis();
+            CompletableFuture<Object> timer = CompletableFuture.supplyAsync(() -> null,
+                    CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS));
+            timer.thenRun(() -> result.completeExceptionally(new org.hassette.api.ha.HomeAssistantException(
+                    org.hassette.api.ha.HomeAssistantException.CLIENT_TIMEOUT, "no render_template result within " + ms + " ms")));
+            return result.whenComplete((v, e) -> timer.cancel(false)).thenApplyAsync(v -> v, callbacks);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public CompletableFuture<Map<String, Object>> getConfig() {
+            return send("get_config", Map.of()).thenApply(v -> v instanceof Map ? (Map<String, Object>) v : Map.of());
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public CompletableFuture<Map<String, Object>> getServices() {
+            return send("get_services", Map.of()).thenApply(v -> v instanceof Map ? (Map<String, Object>) v : Map.of());
+        }
+
+        @Override
+        public String toString() {
+            return "HomeAssistantApi[timeout " + timeout + "]";
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static org.hassette.api.ha.ServiceResult serviceResult(Object v) {
+        Map<String, Object> m = v instanceof Map ? (Map<String, Object>) v : Map.of();
+        return new org.hassette.api.ha.ServiceResult(contextId(m), m.get("response"));
+    }
+
+    @SuppressWarnings("unchecked")
+    static String contextId(Object v) {
+        if (v instanceof Map) {
+            Object ctx = ((Map<String, Object>) v).get("context");
+            if (ctx instanceof Map) {
+                Object id = ((Map<String, Object>) ctx).get("id");
+                return id == null ? null : id.toString();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,194 @@
+package org.hassette.states.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.hassette.api.ha.EntityState;
+import org.hassette.api.ha.HaEvent;
+import org.hassette.api.ha.HomeAssistantConnection;
+import org.hassette.api.ha.StateCache;
+import org.hassette.api.ha.StateChangeListener;
+import org.hassette.api.ha.Subscription;
+import org.hassette.api.lifecycle.HassetteResource;
+import org.hassette.api.lifecycle.ResourceLifecycle;
+import org.hassette.api.lifecycle.ResourceRole;
+import org.hassette.api.lifecycle.RestartPolicy;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mirrors every entity's state. Activated with each connection generation (static mandatory
+ * reference); listens to {@code state_changed} first, then asks for {@code get_states}, and
+ * registers {@link StateCache} once that full snapshot is applied.
+ *
+ * <p>Ordering: the connection completes results and delivers events on one thread in wire order.
+ * The request is sent and its callback attached while holding {@link #lock}, which every writer
+ * takes, so events that precede the snapshot on the wire are applied before it (and overwritten
+ * by it) and events after it are applied after it, whichever thread runs the callback.
+ */
+@Component(name = "org.hassette.states", immediate = true, service = {})
+@HassetteResource(resource = "states", provides = StateCache.class)
+@RestartPolicy(type = "transient")
+public class StateCacheService implements StateCache {
+    private static final Logger LOG = LoggerFactory.getLogger(StateCacheService.class);
+    static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
+    static final long RETRY_SECONDS = 5;
+
+    private final HomeAssistantConnection connection;
+    private final ResourceLifecycle lifecycle;
+    private final EntityStore store = new EntityStore(LOG::warn);
+    private final Object lock = new Object();
+    private final Subscription events;
+    private volatile long generation;
+    private volatile boolean active = true;
+    private long droppedSeen;
+    private boolean resyncing;
+
+    @Activate
+    public StateCacheService(BundleContext context, @Reference HomeAssistantConnection connection) {
+        this.connection = connection;
+        this.lifecycle = ResourceLifecycle.open(context, "states", ResourceRole.CORE, StateCache.class);
+        lifecycle.running("syncing states (get_states) for generation " + connection.generation());
+        droppedSeen = connection.eventsDropped();
+        events = connection.onEvent("state_changed", this::onStateChanged);
+        resync();
+    }
+
+    @Deactivate
+    void deactivate() {
+        synchronized (lock) { // a snapshot being applied either finishes (and registers) first, or sees inactive
+            active = false;
+        }
+        events.close();
+        lifecycle.close();
+    }
+
+    private void resync() {
+        long started = System.nanoTime();
+        long gen = connection.generation();
+        synchronized (lock) {
+            resyncing = true;
+            connection.send("get_states", Map.of(), SYNC_TIMEOUT).whenComplete((v, e) -> onSnapshot(gen, started, v, e));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void onSnapshot(long gen, long started, Object value, Throwable error) {
+        if (!active) {
+            return;
+        }
+        if (error != null || !(value instanceof List)) {
+            String why = error != null ? String.valueOf(error.getMessage()) : "get_states returned no list";
+            LOG.warn("State sync failed: {}; retrying in {} s", why, RETRY_SECONDS);
+            lifecycle.notReady("get_states failed: " + why + " (next in " + RETRY_SECONDS + " s)");
+            CompletableFuture.runAsync(() -> {
+                if (active) {
+                    resync();
+                }
+            }, CompletableFuture.delayedExecutor(RETRY_SECONDS, TimeUnit.SECONDS));
+            return;
+        }
+        int count;
+        int changes;
+        synchronized (lock) {
+            List<EntityState> snapshot = new ArrayList<>(((List<Object>) value).size());
+            for (Object o : (List<Object>) value) {
+                if (o instanceof Map) {
+                    try {
+                        snapshot.add(EntityState.of((Map<String, ?>) o));
+                    } catch (IllegalArgumentException bad) {
+                        LOG.warn("Ignored a malformed state in get_states: {}", bad.getMessage());
+                    }
+                }
+            }
+            changes = store.replaceAll(snapshot);
+            count = store.size();
+            generation = gen;
+            resyncing = false;
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            LOG.info("State cache synced: {} entities for generation {} in {} ms ({} changes)", count, gen, ms, changes);
+            // under the lock: never register after deactivate closed the lifecycle
+            if (active) {
+                lifecycle.ready(StateCache.class, this, Map.of("hassette.ha.generation", gen),
+                        "synced " + count + " entities for generation " + gen + " in " + ms + " ms");
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void onStateChanged(HaEvent event) {
+        Object id = event.data().get("entity_id");
+        if (!(id instanceof String)) {
+            return;
+        }
+        Object ns = event.data().get("new_state");
+        EntityState next = null;
+        if (ns instanceof Map) {
+            try {
+                next = EntityState.of((Map<String, ?>) ns);
+            } catch (IllegalArgumentException bad) {
+                LOG.warn("Ignored a malformed state_changed for {}: {}", id, bad.getMessage());
+                return;
+            }
+        }
+        boolean needResync = false;
+        synchronized (lock) {
+            store.apply((String) id, next);
+            long dropped = connection.eventsDropped();
+            if (dropped != droppedSeen && !resyncing) {
+                droppedSeen = dropped;
+                needResync = true;
+            }
+        }
+        if (needResync) {
+            LOG.warn("Events were dropped by the connection; resyncing all states");
+            resync();
+        }
+    }
+
+    @Override
+    public Optional<EntityState> get(String entityId) {
+        return store.get(entityId);
+    }
+
+    @Override
+    public List<EntityState> domain(String domain) {
+        return store.domain(domain);
+    }
+
+    @Override
+    public List<EntityState> matching(String glob) {
+        return store.matching(glob);
+    }
+
+    @Override
+    public Collection<EntityState> all() {
+        return store.all();
+    }
+
+    @Override
+    public int size() {
+        return store.size();
+    }
+
+    @Override
+    public long generation() {
+        return generation;
+    }
+
+    @Override
+    public Subscription addListener(StateChangeListener listener) {
+        Runnable remove = store.addListener(listener);
+        return remove::run;
+    }
+}

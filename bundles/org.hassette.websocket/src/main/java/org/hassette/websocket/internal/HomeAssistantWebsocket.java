@@ -1,0 +1,410 @@
+package org.hassette.websocket.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.hassette.api.ha.HaEventListener;
+import org.hassette.api.ha.HomeAssistantEndpoint;
+import org.hassette.api.ha.HomeAssistantConnection;
+import org.hassette.api.ha.HomeAssistantException;
+import org.hassette.api.ha.Subscription;
+import org.hassette.api.lifecycle.HassetteResource;
+import org.hassette.api.lifecycle.ResourceLifecycle;
+import org.hassette.api.lifecycle.ResourceRole;
+import org.hassette.api.lifecycle.RestartPolicy;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connection to Home Assistant. Keeps one WebSocket connection open for as long as it is
+ * active, reconnecting forever with capped exponential backoff; registers
+ * {@link HomeAssistantConnection} only while the connection is authenticated and subscribed.
+ * An unreachable HA or a rejected token is a not-ready state with its reason, never a failure.
+ */
+@Component(name = HomeAssistantWebsocket.PID, configurationPid = HomeAssistantWebsocket.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true, service = {})
+@Designate(ocd = HomeAssistantWebsocket.Config.class)
+@HassetteResource(resource = "websocket", provides = HomeAssistantConnection.class)
+@RestartPolicy(type = "transient")
+public class HomeAssistantWebsocket {
+    static final String PID = "org.hassette.websocket";
+    private static final Logger LOG = LoggerFactory.getLogger(HomeAssistantWebsocket.class);
+
+    @ObjectClassDefinition(name = "Hassette Home Assistant connection",
+            description = "WebSocket connection to Home Assistant")
+    public @interface Config {
+        @AttributeDefinition(description = "Home Assistant URL (http://host:8123 or ws://host:8123/api/websocket); "
+                + "empty: the framework property hassette.ha.url")
+        String url() default "";
+
+        @AttributeDefinition(description = "File holding the long-lived access token; empty: the framework property hassette.ha.token.file")
+        String token_file() default "";
+
+        @AttributeDefinition(description = "TCP connect, handshake and auth timeout (s)")
+        int connect_timeout_seconds() default 10;
+
+        @AttributeDefinition(description = "Interval of ping commands (s)")
+        int heartbeat_interval_seconds() default 30;
+
+        @AttributeDefinition(description = "A ping without pong within this time closes the connection (s)")
+        int heartbeat_timeout_seconds() default 10;
+
+        @AttributeDefinition(description = "First reconnect delay (ms)")
+        long reconnect_base_ms() default 1000;
+
+        @AttributeDefinition(description = "Reconnect delay cap (ms)")
+        long reconnect_max_ms() default 60_000;
+
+        @AttributeDefinition(description = "Least delay before retrying after auth_invalid (ms); HA bans clients that retry bad tokens fast")
+        long auth_retry_ms() default 60_000;
+
+        @AttributeDefinition(description = "Largest message accepted (MiB)")
+        int max_message_mb() default 64;
+
+        @AttributeDefinition(description = "Events queued for listeners at most; more are dropped and counted")
+        int dispatch_queue_events() default 65_536;
+
+        @AttributeDefinition(description = "Default timeout of commands (s)")
+        int command_timeout_seconds() default 30;
+    }
+
+    private final ResourceLifecycle lifecycle;
+    private final Config config;
+    private final BundleContext context;
+    private final ClientLog log;
+    private final Dispatcher dispatcher;
+    private final ScheduledExecutorService scheduler;
+    private final EventListeners listeners;
+    private final AtomicLong eventsReceived = new AtomicLong();
+    private final Object sleepMonitor = new Object();
+    private final Thread thread;
+    private final Facade facade = new Facade();
+    private volatile boolean running = true;
+    private volatile HaSession current;
+    private volatile String token = "";
+    private volatile HomeAssistantEndpoint fallback;
+    private volatile boolean wake;
+    private long generation;
+
+    @Activate
+    public HomeAssistantWebsocket(BundleContext context, Config config) {
+        this.context = context;
+        this.config = config;
+        this.log = new MaskingLog();
+        this.lifecycle = ResourceLifecycle.open(context, "websocket", ResourceRole.CORE, HomeAssistantConnection.class);
+        this.dispatcher = new Dispatcher("hassette-ha-dispatch", Math.max(256, config.dispatch_queue_events()), log);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "hassette-ha-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.listeners = new EventListeners(log);
+        lifecycle.running("starting the connection to Home Assistant");
+        thread = new Thread(this::run, "hassette-ha-connection");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** The demo home (or another endpoint), used only when nothing is configured. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindEndpoint(HomeAssistantEndpoint endpoint) {
+        fallback = endpoint;
+        synchronized (sleepMonitor) {
+            wake = true;
+            sleepMonitor.notifyAll();
+        }
+    }
+
+    void unbindEndpoint(HomeAssistantEndpoint endpoint) {
+        if (fallback == endpoint) {
+            fallback = null;
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        running = false;
+        synchronized (sleepMonitor) {
+            sleepMonitor.notifyAll();
+        }
+        HaSession s = current;
+        if (s != null) {
+            s.abort("platform stopping");
+        }
+        thread.interrupt();
+        try {
+            thread.join(3000); // bounded: SCR's lock timeout is 5 s
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        lifecycle.close();
+        scheduler.shutdownNow();
+        dispatcher.close();
+    }
+
+    /** The connection thread: connect, serve, and reconnect with backoff until deactivated. */
+    private void run() {
+        Backoff backoff = new Backoff(Math.max(1, config.reconnect_base_ms()), Math.max(1, config.reconnect_max_ms()), 0.2);
+        int attempt = 0;
+        String lastReasonKind = null;
+        while (running) {
+            attempt++;
+            String reason;
+            boolean authFailed = false;
+            Endpoint endpoint = null;
+            try {
+                HomeAssistantEndpoint demo = configuredUrl() == null ? fallback : null;
+                endpoint = demo != null ? Endpoint.parse(demo.url()) : endpoint();
+                String tok = demo != null ? demo.token() : readToken();
+                token = tok;
+                lifecycle.reason("connecting to " + endpoint + (attempt > 1 ? " (attempt " + attempt + ")" : ""));
+                HaSession session = new HaSession(new HaSession.Settings(endpoint, config.connect_timeout_seconds() * 1000,
+                        config.max_message_mb() * 1024 * 1024), dispatcher, scheduler, log, this::deliver, eventsReceived);
+                session.generation(generation + 1); // events that arrive with the subscription's result carry it too
+                session.open(tok, Duration.ofSeconds(Math.max(1, config.connect_timeout_seconds())));
+                long gen = ++generation;
+                current = session;
+                attempt = 0;
+                lastReasonKind = null;
+                ScheduledFuture<?> heartbeat = startHeartbeat(session);
+                log.info("Connected to Home Assistant " + session.haVersion() + " at " + endpoint + " (generation " + gen + ")");
+                if (running) {
+                    lifecycle.ready(HomeAssistantConnection.class, facade,
+                            Map.of("ha.version", session.haVersion(), "hassette.ha.generation", gen),
+                            "connected to " + endpoint + ", Home Assistant " + session.haVersion() + ", generation " + gen);
+                }
+                reason = session.readLoop();
+                heartbeat.cancel(false);
+                current = null;
+                attempt = 1; // the next attempt is the first retry
+                if (running) {
+                    log.warn("Disconnected from Home Assistant at " + endpoint + ": " + reason);
+                } else {
+                    log.info("Disconnected from Home Assistant at " + endpoint + ": " + reason);
+                }
+            } catch (AuthInvalidException e) {
+                authFailed = true;
+                reason = "auth_invalid: " + e.getMessage();
+            } catch (IOException e) {
+                reason = HaSession.describe(e);
+            } catch (ConfigurationException e) {
+                reason = e.getMessage();
+            } catch (RuntimeException e) {
+                reason = "unexpected error: " + e;
+                LOG.warn("Unexpected error in the Home Assistant connection", e);
+            }
+            current = null;
+            if (!running) {
+                break;
+            }
+            long delay = backoff.delayMs(Math.max(1, attempt));
+            if (authFailed) {
+                delay = Math.max(delay, config.auth_retry_ms());
+            }
+            String full = reason + " (attempt " + Math.max(1, attempt) + ", next in " + Backoff.format(delay) + ")";
+            lifecycle.notReady(full);
+            String kind = reason.split(":")[0];
+            if (!kind.equals(lastReasonKind) || attempt % 10 == 0) {
+                log.warn("Home Assistant not available: " + full);
+                lastReasonKind = kind;
+            }
+            sleep(delay);
+        }
+    }
+
+    private void deliver(java.util.List<org.hassette.api.ha.HaEvent> batch) {
+        dispatcher.offerEvents(batch.size(), () -> listeners.dispatch(batch));
+    }
+
+    private ScheduledFuture<?> startHeartbeat(HaSession session) {
+        long interval = Math.max(1, config.heartbeat_interval_seconds());
+        Duration timeout = Duration.ofSeconds(Math.max(1, config.heartbeat_timeout_seconds()));
+        return scheduler.scheduleWithFixedDelay(() -> {
+            if (session.isClosed()) {
+                return;
+            }
+            session.sendInternal("ping", Map.of(), timeout).whenComplete((v, e) -> {
+                if (e != null && e instanceof HomeAssistantException
+                        && HomeAssistantException.CLIENT_TIMEOUT.equals(((HomeAssistantException) e).code())) {
+                    session.abort("timeout: no pong within " + timeout.toSeconds() + " s");
+                }
+            });
+        }, interval, interval, TimeUnit.SECONDS);
+    }
+
+    private void sleep(long ms) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        synchronized (sleepMonitor) {
+            long left;
+            while (running && !wake && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(sleepMonitor, left);
+                } catch (InterruptedException e) {
+                    if (!running) {
+                        return;
+                    }
+                }
+            }
+            wake = false;
+        }
+    }
+
+    private String configuredUrl() {
+        String url = config.url().isBlank() ? property("hassette.ha.url") : config.url();
+        return url == null || url.isBlank() ? null : url;
+    }
+
+    private Endpoint endpoint() throws ConfigurationException {
+        String url = configuredUrl();
+        if (url == null) {
+            throw new ConfigurationException("no Home Assistant URL configured (set url in PID " + PID
+                    + " or start with --ha-url)");
+        }
+        try {
+            return Endpoint.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("bad Home Assistant URL: " + e.getMessage());
+        }
+    }
+
+    private String readToken() throws ConfigurationException {
+        String file = config.token_file().isBlank() ? property("hassette.ha.token.file") : config.token_file();
+        if (file == null || file.isBlank()) {
+            throw new ConfigurationException("no token file configured (set token.file in PID " + PID
+                    + " or start with --ha-token-file)");
+        }
+        try {
+            String t = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
+            if (t.isEmpty()) {
+                throw new ConfigurationException("token file " + file + " is empty");
+            }
+            return t;
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot read token file " + file + ": " + e.getClass().getSimpleName());
+        }
+    }
+
+    private String property(String name) {
+        String v = context.getProperty(name);
+        return v == null ? null : v.trim();
+    }
+
+    private Duration defaultTimeout() {
+        return Duration.ofSeconds(Math.max(1, config.command_timeout_seconds()));
+    }
+
+    /** A configuration problem; the connection retries, since the file may appear. */
+    private static final class ConfigurationException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        ConfigurationException(String message) {
+            super(message);
+        }
+    }
+
+    /** The registered service: delegates to the current session. */
+    private final class Facade implements HomeAssistantConnection {
+        @Override
+        public CompletableFuture<Object> send(String type, Map<String, ?> fields, Duration timeout) {
+            HaSession s = current;
+            if (s == null) {
+                return CompletableFuture.failedFuture(new HomeAssistantException(HomeAssistantException.NOT_CONNECTED,
+                        "not connected to Home Assistant"));
+            }
+            return s.send(type, fields, timeout == null ? defaultTimeout() : timeout);
+        }
+
+        @Override
+        public CompletableFuture<Subscription> subscribe(String type, Map<String, ?> fields,
+                Consumer<Map<String, Object>> onEvent, Duration timeout) {
+            HaSession s = current;
+            if (s == null) {
+                return CompletableFuture.failedFuture(new HomeAssistantException(HomeAssistantException.NOT_CONNECTED,
+                        "not connected to Home Assistant"));
+            }
+            long[] id = new long[1];
+            Duration t = timeout == null ? defaultTimeout() : timeout;
+            return s.subscribe(type, fields, t, onEvent, id).thenApply(v -> () -> s.unsubscribe(id[0], t));
+        }
+
+        @Override
+        public Subscription onEvent(String eventType, HaEventListener listener) {
+            return listeners.add(eventType, listener);
+        }
+
+        @Override
+        public long generation() {
+            HaSession s = current;
+            return s == null ? 0 : s.generation();
+        }
+
+        @Override
+        public String haVersion() {
+            HaSession s = current;
+            return s == null ? "unknown" : s.haVersion();
+        }
+
+        @Override
+        public long eventsReceived() {
+            return eventsReceived.get();
+        }
+
+        @Override
+        public long eventsDropped() {
+            return dispatcher.dropped();
+        }
+
+        @Override
+        public String toString() {
+            return "HomeAssistantConnection[generation " + generation() + "]"; // never the token
+        }
+    }
+
+    /** SLF4J with the token masked in every message. */
+    private final class MaskingLog implements ClientLog {
+        @Override
+        public void debug(String message) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug(mask(message));
+            }
+        }
+
+        @Override
+        public void info(String message) {
+            LOG.info(mask(message));
+        }
+
+        @Override
+        public void warn(String message) {
+            LOG.warn(mask(message));
+        }
+
+        private String mask(String message) {
+            String t = token;
+            return t.isEmpty() || message == null ? message : message.replace(t, "****");
+        }
+    }
+}

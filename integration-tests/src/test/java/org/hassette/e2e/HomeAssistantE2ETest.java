@@ -1,0 +1,92 @@
+package org.hassette.e2e;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The platform against a Home Assistant it does not host: {@code ./hassette simulator} in one process,
+ * {@code ./hassette run --ha-url … --ha-token-file …} in another, as an operator would run them.
+ */
+class HomeAssistantE2ETest {
+    private static final String GOOD_TOKEN = "e2e-long-lived-token-3f9a";
+    private static final String BAD_TOKEN = "e2e-wrong-token-77c1";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void rejectedTokenIsANotReadyStateWithItsReasonAndTheRightTokenMakesTheCoreReady() throws Exception {
+        int haPort = PlatformProcess.freePort();
+        Path simOut = tmp.resolve("sim.out");
+        Process sim = new ProcessBuilder(PlatformProcess.ROOT.resolve("hassette").toString(), "simulator", "--port",
+                Integer.toString(haPort), "--token", GOOD_TOKEN, "--entities", "200")
+                .directory(PlatformProcess.ROOT.toFile()).redirectErrorStream(true).redirectOutput(simOut.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!Files.readString(simOut).contains("listening on")) {
+                assertTrue(sim.isAlive(), "simulator exited: " + Files.readString(simOut));
+                assertTrue(System.nanoTime() < deadline, "simulator did not start: " + Files.readString(simOut));
+                Thread.sleep(50);
+            }
+            Path badToken = Files.writeString(tmp.resolve("bad-token"), BAD_TOKEN + "\n");
+            Path home = tmp.resolve("home");
+            String url = "http://127.0.0.1:" + haPort;
+            try (PlatformProcess p = PlatformProcess.start(home, PlatformProcess.freePort(), Map.of(), "--ha-url", url,
+                    "--ha-token-file", badToken.toString(), "--startup-timeout", "3")) {
+                p.await("websocket not ready because the token was refused", Duration.ofSeconds(60), () -> {
+                    try {
+                        PlatformProcess.Result why = PlatformProcess.exec(home, "hassette:why websocket");
+                        return why.out().contains("auth_invalid");
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+                assertEquals(503, p.get("/system/health/systemready.json", null, null).statusCode(), "not ready without HA");
+                PlatformProcess.Result states = PlatformProcess.exec(home, "hassette:why states");
+                assertTrue(states.out().contains("HomeAssistantConnection") && states.out().contains("auth_invalid"),
+                        "the state cache's chain leads to the refused token:\n" + states.out());
+                assertEquals(0, p.terminate(Duration.ofSeconds(30)), "an HA outage never crashes the platform");
+                assertNoToken(p.output(), home, BAD_TOKEN);
+            }
+
+            Path goodToken = Files.writeString(tmp.resolve("good-token"), GOOD_TOKEN + "\n");
+            try (PlatformProcess p = PlatformProcess.start(home, PlatformProcess.freePort(), Map.of(), "--ha-url", url,
+                    "--ha-token-file", goodToken.toString())) {
+                p.awaitSystemReady(Duration.ofSeconds(90));
+                PlatformProcess.Result why = PlatformProcess.exec(home, "hassette:why");
+                assertEquals("all core resources are ready", why.out().strip(), why.err() + "\n" + p.output());
+                PlatformProcess.Result status = PlatformProcess.exec(home, "hassette:status");
+                assertTrue(status.out().matches("(?s).*\\nstates +core +running +yes +0 +synced 200 entities.*"), status.out());
+                assertFalse(status.out().contains("demo"), "no demo home when an HA is given:\n" + status.out());
+                assertEquals(0, p.terminate(Duration.ofSeconds(30)));
+                assertNoToken(p.output(), home, GOOD_TOKEN);
+            }
+        } finally {
+            sim.destroy();
+            assertTrue(sim.waitFor(30, TimeUnit.SECONDS), "simulator did not stop on SIGTERM");
+            assertEquals(0, sim.exitValue(), Files.readString(simOut));
+        }
+    }
+
+    private static void assertNoToken(String output, Path home, String token) throws Exception {
+        assertFalse(output.contains(token), "token printed on the console");
+        for (Path log : Files.list(home.resolve("logs")).toList()) {
+            assertFalse(Files.readString(log, StandardCharsets.UTF_8).contains(token), log + " contains the token");
+        }
+        List<String> files = List.of("data/console-credentials.properties");
+        for (String f : files) {
+            assertFalse(Files.readString(home.resolve(f)).contains(token), f + " contains the token");
+        }
+    }
+}

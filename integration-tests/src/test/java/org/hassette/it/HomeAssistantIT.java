@@ -85,6 +85,31 @@ class HomeAssistantIT {
         }
     }
 
+    @Test
+    void setStateAndHistoryUseTheRestApiOfTheSameServerWithTheSameToken() throws Exception {
+        startSimulator(10);
+        configure(Map.of());
+        HomeAssistantApi api = awaitService(HomeAssistantApi.class);
+        StateCache cache = awaitService(StateCache.class);
+        java.time.Instant before = java.time.Instant.now().minusSeconds(60);
+
+        EntityState set = api.setState("sensor.it_rest", "21.5", Map.of("unit_of_measurement", "°C")).get(10, TimeUnit.SECONDS);
+        assertEquals("21.5", set.state());
+        assertEquals("°C", set.attributes().get("unit_of_measurement"));
+        assertEquals("21.5", sim.state("sensor.it_rest").orElseThrow().state(), "HA's truth changed");
+        Await.until("the state cache saw the change through state_changed", WAIT,
+                () -> cache.get("sensor.it_rest").map(x -> "21.5".equals(x.state())).orElse(false));
+        api.setState("sensor.it_rest", "22.0", Map.of("unit_of_measurement", "°C")).get(10, TimeUnit.SECONDS);
+
+        Map<String, List<EntityState>> history = api.history(List.of("sensor.it_rest"), before, null).get(10, TimeUnit.SECONDS);
+        List<String> values = history.get("sensor.it_rest").stream().map(EntityState::state).toList();
+        assertEquals(List.of("21.5", "22.0"), values.subList(values.size() - 2, values.size()), values.toString());
+
+        java.util.concurrent.ExecutionException bad = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> api.setState("Not An Id", "x", Map.of()).get(10, TimeUnit.SECONDS));
+        assertTrue(bad.getCause().getMessage().contains("not an entity id: 'Not An Id'"), bad.getCause().getMessage());
+    }
+
     private void startSimulator(int entities) throws Exception {
         token = "it-" + UUID.randomUUID();
         sim = HaSimulator.builder().token(token).entities(entities).build().start();

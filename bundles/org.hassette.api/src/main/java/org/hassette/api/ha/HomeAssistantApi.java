@@ -61,4 +61,17 @@ public interface HomeAssistantApi {
 
     /** Services by domain and name ({@code get_services}). */
     CompletableFuture<Map<String, Object>> getServices();
+
+    /**
+     * Sets an entity's state in HA's state machine (REST {@code POST /api/states/<entity_id>}), as
+     * HA's own {@code set_state} does: no device is touched, the new state is returned.
+     */
+    CompletableFuture<EntityState> setState(String entityId, String state, Map<String, ?> attributes);
+
+    /**
+     * The recorded states of entities between two instants (REST {@code /api/history/period}), oldest
+     * first, by entity id; an entity without history is absent.
+     */
+    CompletableFuture<Map<String, List<EntityState>>> history(java.util.Collection<String> entityIds, java.time.Instant start,
+            java.time.Instant end);
 }

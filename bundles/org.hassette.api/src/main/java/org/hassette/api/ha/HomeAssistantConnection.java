@@ -46,6 +46,18 @@ public interface HomeAssistantConnection {
      */
     Subscription onEvent(String eventType, HaEventListener listener);
 
+    /**
+     * Calls HA's REST API on the server of the current connection, with the same token, for what the
+     * WebSocket API lacks (setting a state, history). The answer's JSON comes back as plain Java values.
+     * Fails with {@link HomeAssistantException} carrying {@code http_<status>} for an HTTP error,
+     * {@link HomeAssistantException#CLIENT_TIMEOUT} or {@link HomeAssistantException#NOT_CONNECTED}.
+     *
+     * @param method {@code GET} or {@code POST}
+     * @param path   beginning with {@code /api/}, query included, already URL-encoded
+     * @param body   a {@code Map} or {@code List} sent as JSON, or {@code null}
+     */
+    CompletableFuture<Object> rest(String method, String path, Object body, Duration timeout);
+
     /** Increases by one with each successful connection (1 for the first). */
     long generation();
 

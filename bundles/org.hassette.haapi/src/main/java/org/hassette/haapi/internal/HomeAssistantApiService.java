@@ -82,8 +82,13 @@ public class HomeAssistantApiService {
         }
 
         private CompletableFuture<Object> send(String type, Map<String, ?> fields) {
+            return offConnectionThreads(connection.send(type, fields, timeout));
+        }
+
+        /** Completes on this bundle's threads, never the connection's: a blocking callback never stalls events. */
+        private CompletableFuture<Object> offConnectionThreads(CompletableFuture<Object> call) {
             CompletableFuture<Object> result = new CompletableFuture<>();
-            connection.send(type, fields, timeout).whenComplete((v, e) -> {
+            call.whenComplete((v, e) -> {
                 try {
                     callbacks.execute(() -> {
                         if (e != null) {
@@ -164,6 +169,62 @@ public class HomeAssistantApiService {
                 return CompletableFuture.failedFuture(new IllegalArgumentException("not an entity id: '" + entityId + "'"));
             }
             return callService(entityId.substring(0, dot), service, org.hassette.api.ha.Target.entities(entityId), data, false);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public CompletableFuture<EntityState> setState(String entityId, String state, Map<String, ?> attributes) {
+            if (entityId == null || !entityId.matches("[a-z0-9_]+\\.[a-z0-9_]+")) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException("not an entity id: '" + entityId + "'"));
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("state", state);
+            if (attributes != null && !attributes.isEmpty()) {
+                body.put("attributes", attributes);
+            }
+            return offConnectionThreads(connection.rest("POST", "/api/states/" + entityId, body, timeout))
+                    .thenApply(v -> EntityState.of((Map<String, ?>) v));
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public CompletableFuture<Map<String, List<EntityState>>> history(java.util.Collection<String> entityIds,
+                java.time.Instant start, java.time.Instant end) {
+            if (entityIds == null || entityIds.isEmpty()) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException("history needs at least one entity id"));
+            }
+            if (start == null || (end != null && end.isBefore(start))) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException("history needs a start before its end: "
+                        + start + " .. " + end));
+            }
+            StringBuilder path = new StringBuilder("/api/history/period/").append(encode(start.toString()))
+                    .append("?filter_entity_id=").append(encode(String.join(",", entityIds)));
+            if (end != null) {
+                path.append("&end_time=").append(encode(end.toString()));
+            }
+            return offConnectionThreads(connection.rest("GET", path.toString(), null, timeout)).thenApply(v -> {
+                Map<String, List<EntityState>> out = new LinkedHashMap<>();
+                if (v instanceof List) {
+                    for (Object series : (List<Object>) v) {
+                        if (series instanceof List && !((List<Object>) series).isEmpty()) {
+                            List<EntityState> states = new ArrayList<>();
+                            for (Object o : (List<Object>) series) {
+                                if (o instanceof Map) {
+                                    states.add(EntityState.of((Map<String, ?>) o));
+                                }
+                            }
+                            if (!states.isEmpty()) {
+                                out.put(states.get(0).entityId(), List.copyOf(states));
+                            }
+                        }
+                    }
+                }
+                return out;
+            });
+        }
+
+        private static String encode(String s) {
+            return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
         }
 
         @Override

@@ -46,6 +46,12 @@ record Endpoint(String host, int port, String path, boolean secure) {
         return (secure ? "wss" : "ws") + "://" + host + ":" + port + path;
     }
 
+    /** The REST base on the same server, e.g. {@code http://127.0.0.1:8123} (any path prefix kept). */
+    String restBase() {
+        String prefix = path.endsWith("/api/websocket") ? path.substring(0, path.length() - "/api/websocket".length()) : "";
+        return (secure ? "https" : "http") + "://" + host + ":" + port + prefix;
+    }
+
     @Override
     public String toString() {
         return url();

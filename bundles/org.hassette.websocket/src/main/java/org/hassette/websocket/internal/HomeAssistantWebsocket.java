@@ -103,6 +103,10 @@ public class HomeAssistantWebsocket {
     private final Facade facade = new Facade();
     private volatile boolean running = true;
     private volatile HaSession current;
+    /** Where the current session is, for REST calls on the same server. */
+    private volatile Endpoint currentEndpoint;
+    private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10)).followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
     private volatile String token = "";
     private volatile HomeAssistantEndpoint fallback;
     private volatile boolean wake;
@@ -186,6 +190,7 @@ public class HomeAssistantWebsocket {
                 session.generation(generation + 1); // events that arrive with the subscription's result carry it too
                 session.open(tok, Duration.ofSeconds(Math.max(1, config.connect_timeout_seconds())));
                 long gen = ++generation;
+                currentEndpoint = endpoint;
                 current = session;
                 attempt = 0;
                 lastReasonKind = null;
@@ -348,6 +353,49 @@ public class HomeAssistantWebsocket {
             long[] id = new long[1];
             Duration t = timeout == null ? defaultTimeout() : timeout;
             return s.subscribe(type, fields, t, onEvent, id).thenApply(v -> () -> s.unsubscribe(id[0], t));
+        }
+
+        @Override
+        public CompletableFuture<Object> rest(String method, String path, Object body, Duration timeout) {
+            Endpoint e = currentEndpoint;
+            if (current == null || e == null) {
+                return CompletableFuture.failedFuture(new HomeAssistantException(HomeAssistantException.NOT_CONNECTED,
+                        "not connected to Home Assistant"));
+            }
+            if (path == null || !path.startsWith("/api/")) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException("REST path must start with /api/: " + path));
+            }
+            Duration t = timeout == null ? defaultTimeout() : timeout;
+            java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(e.restBase() + path))
+                    .timeout(t).header("Authorization", "Bearer " + token).header("Accept", "application/json");
+            if ("POST".equalsIgnoreCase(method)) {
+                b.header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body == null ? new byte[0] : Json.write(body)));
+            } else if ("GET".equalsIgnoreCase(method)) {
+                b.GET();
+            } else {
+                return CompletableFuture.failedFuture(new IllegalArgumentException("REST method must be GET or POST: " + method));
+            }
+            return http.sendAsync(b.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray()).handle((r, err) -> {
+                if (err != null) {
+                    Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+                    String code = cause instanceof java.net.http.HttpTimeoutException ? HomeAssistantException.CLIENT_TIMEOUT
+                            : HomeAssistantException.CONNECTION_LOST;
+                    throw new java.util.concurrent.CompletionException(new HomeAssistantException(code,
+                            method + " " + path + " failed: " + cause.getClass().getSimpleName()));
+                }
+                if (r.statusCode() / 100 != 2) {
+                    String text = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+                    throw new java.util.concurrent.CompletionException(new HomeAssistantException("http_" + r.statusCode(),
+                            method + " " + path + ": HTTP " + r.statusCode() + (text.isBlank() ? "" : " " + text.strip())));
+                }
+                try {
+                    return r.body().length == 0 ? null : Json.parse(r.body(), 0, r.body().length);
+                } catch (java.io.IOException bad) {
+                    throw new java.util.concurrent.CompletionException(new HomeAssistantException("invalid_response",
+                            method + " " + path + ": not JSON (" + bad.getMessage() + ")"));
+                }
+            });
         }
 
         @Override

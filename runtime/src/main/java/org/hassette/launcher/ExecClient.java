@@ -45,6 +45,16 @@ final class ExecClient {
         }
         Path homeDir = Paths.get(home == null || home.isBlank() ? "hassette-home" : home).toAbsolutePath().normalize();
         Path socket = homeDir.resolve("run/shell.sock");
+        // a platform that holds the instance lock but has no socket yet is still starting: give it a moment
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        while (!Files.exists(socket) && platformRunning(homeDir) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         if (!Files.exists(socket)) {
             System.err.println("hassette exec: no running platform for home folder " + homeDir
                     + " (" + socket + " is missing); start it with ./hassette or pass --home");
@@ -74,6 +84,24 @@ final class ExecClient {
             System.err.println("hassette exec: cannot reach the platform at " + socket + ": " + e.getMessage()
                     + " (is it running? a stale socket is removed at the next start)");
             return Main.EXIT_USAGE;
+        }
+    }
+
+    /** Whether some process holds the instance lock of {@code home} (a platform is starting or running). */
+    private static boolean platformRunning(Path home) {
+        Path lockFile = home.resolve("run/instance.lock");
+        if (!Files.exists(lockFile)) {
+            return false;
+        }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock lock = ch.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+            return false;
         }
     }
 }

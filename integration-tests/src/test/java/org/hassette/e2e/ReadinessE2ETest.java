@@ -24,7 +24,7 @@ class ReadinessE2ETest {
         Path config = home.resolve("etc/org.hassette.lifecycle.readiness.config");
         Files.createDirectories(config.getParent());
         // a required resource no bundle provides (named to sort first in the status table)
-        Files.writeString(config, "required=[\"aardvark\",\"database\",\"session\",\"watcher\",\"websocket\",\"haapi\",\"states\"]\n");
+        Files.writeString(config, "required=[\"aardvark\",\"database\",\"session\",\"watcher\",\"websocket\",\"haapi\",\"states\",\"scheduler\"]\n");
         try (PlatformProcess p = PlatformProcess.start(home, PlatformProcess.freePort(), Map.of(), "--startup-timeout", "2")) {
             p.await("systemready 503 with the missing resource's chain, CRITICAL after the startup timeout", START, () -> {
                 try {
@@ -49,7 +49,7 @@ class ReadinessE2ETest {
             assertFalse(unknown.err().contains("\tat "), unknown.err());
 
             // fixed in place: FileInstall applies the file, the platform becomes ready without a restart
-            Files.writeString(config, "required=[\"database\",\"session\",\"watcher\",\"websocket\",\"haapi\",\"states\"]\n");
+            Files.writeString(config, "required=[\"database\",\"session\",\"watcher\",\"websocket\",\"haapi\",\"states\",\"scheduler\"]\n");
             p.awaitSystemReady(START);
             p.awaitOutput("Hassette core ready in ", Duration.ofSeconds(20));
             assertEquals("all core resources are ready", PlatformProcess.exec(home, "hassette:why").out().strip());

@@ -1,0 +1,13 @@
+package org.hassette.api.scheduler;
+
+/** How one run of a job ended. */
+public enum RunOutcome {
+    /** The task returned normally. */
+    SUCCEEDED,
+    /** The task threw, or a {@code where} predicate threw. */
+    FAILED,
+    /** Not run: a {@code where} predicate said no, or the previous run was still going. */
+    SKIPPED,
+    /** The task ran longer than its timeout and was interrupted. */
+    TIMED_OUT
+}

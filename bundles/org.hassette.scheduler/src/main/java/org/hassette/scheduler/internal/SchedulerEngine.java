@@ -1,0 +1,537 @@
+package org.hassette.scheduler.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZonedDateTime;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import org.hassette.api.scheduler.Clock;
+import org.hassette.api.scheduler.InvalidScheduleException;
+import org.hassette.api.scheduler.JobHandle;
+import org.hassette.api.scheduler.JobInfo;
+import org.hassette.api.scheduler.JobOptions;
+import org.hassette.api.scheduler.JobStatus;
+import org.hassette.api.scheduler.Location;
+import org.hassette.api.scheduler.RunOutcome;
+import org.hassette.api.scheduler.RunRecord;
+import org.hassette.api.scheduler.ScheduledTask;
+import org.hassette.api.scheduler.Scheduler;
+import org.hassette.api.scheduler.SunEvent;
+import org.hassette.api.scheduler.VirtualClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The job table and its time-ordered queue; implements {@link Scheduler}. It never waits itself:
+ * whoever drives time calls {@link #fireDue(Instant)} (the timer thread of {@link SchedulerService},
+ * or a {@link VirtualClock} it is attached to), and due runs are handed to the worker executor.
+ * Timeouts are deadlines in the same queue, so they work in virtual time too.
+ */
+final class SchedulerEngine implements Scheduler, VirtualClock.Listener {
+    private static final Logger LOG = LoggerFactory.getLogger(SchedulerEngine.class);
+    static final int HISTORY = 20;
+
+    private final Clock clock;
+    private final Executor workers;
+    private final RandomGenerator random;
+    private final Supplier<Optional<Location>> location;
+    private final Object lock = new Object();
+    private final PriorityQueue<Deadline> queue = new PriorityQueue<>(
+            Comparator.comparing((Deadline d) -> d.at).thenComparingLong(d -> d.sequence));
+    private final Map<String, Job> jobs = new LinkedHashMap<>();
+    private long sequence;
+    private volatile Runnable wakeup = () -> { };
+
+    SchedulerEngine(Clock clock, Executor workers, RandomGenerator random, Supplier<Optional<Location>> location) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.workers = Objects.requireNonNull(workers, "workers");
+        this.random = Objects.requireNonNull(random, "random");
+        this.location = Objects.requireNonNull(location, "location");
+        if (clock instanceof VirtualClock virtual) {
+            virtual.addListener(this);
+        }
+    }
+
+    /** Called whenever the earliest deadline may have moved earlier (the timer re-plans its wait). */
+    void onWakeup(Runnable wakeup) {
+        this.wakeup = wakeup;
+    }
+
+    // ---- driving time ----
+
+    @Override
+    public Instant nextDeadline() {
+        synchronized (lock) {
+            Deadline d = queue.peek();
+            return d == null ? null : d.at;
+        }
+    }
+
+    @Override
+    public void onTime(Instant now) {
+        fireDue(now);
+    }
+
+    /** Hands every run due at or before {@code now} to the workers, in time order; fires due timeouts. */
+    void fireDue(Instant now) {
+        List<Runnable> due = new ArrayList<>();
+        synchronized (lock) {
+            while (!queue.isEmpty() && !queue.peek().at.isAfter(now)) {
+                Deadline d = queue.poll();
+                if (d.cancelled) {
+                    continue;
+                }
+                if (d instanceof RunDeadline run) {
+                    Job job = run.job;
+                    ZonedDateTime nominal = job.nominal;
+                    job.planNext(now);
+                    due.add(() -> job.execute(nominal, false));
+                } else if (d instanceof TimeoutDeadline timeout) {
+                    due.add(timeout::fire);
+                }
+            }
+        }
+        for (Runnable r : due) {
+            try {
+                r.run(); // hands runs to the workers; never runs a task here
+            } catch (RuntimeException e) {
+                LOG.error("Scheduler could not dispatch a due entry", e);
+            }
+        }
+    }
+
+    // ---- registration ----
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public JobHandle runIn(Duration delay, ScheduledTask task, JobOptions options) {
+        if (delay.isNegative()) {
+            throw new InvalidScheduleException(String.valueOf(delay), 0, "a delay must not be negative");
+        }
+        ZonedDateTime at = clock.zonedNow().plus(delay);
+        return register(new OnceTrigger(at, "in " + delay), task, options, "in " + delay);
+    }
+
+    @Override
+    public JobHandle runOnce(ZonedDateTime at, ScheduledTask task, JobOptions options) {
+        if (at.toInstant().isBefore(clock.now())) {
+            throw new InvalidScheduleException(at.toString(), 0, "the time is in the past (now " + clock.zonedNow() + ")");
+        }
+        return register(new OnceTrigger(at, "once at " + at), task, options, at.toString());
+    }
+
+    @Override
+    public JobHandle runOnce(LocalTime at, ScheduledTask task, JobOptions options) {
+        ZonedDateTime first = new DailyTrigger(at, clock.zone()).first(clock.zonedNow());
+        return register(new OnceTrigger(first, "once at " + at), task, options, at.toString());
+    }
+
+    @Override
+    public JobHandle runEvery(Duration interval, ZonedDateTime start, ScheduledTask task, JobOptions options) {
+        if (interval.isNegative() || interval.isZero()) {
+            throw new InvalidScheduleException(String.valueOf(interval), 0, "an interval must be positive");
+        }
+        return register(new EveryTrigger(interval, start), task, options, interval.toString());
+    }
+
+    @Override
+    public JobHandle runEvery(Duration interval, ScheduledTask task, JobOptions options) {
+        return runEvery(interval, clock.zonedNow().plus(interval), task, options);
+    }
+
+    @Override
+    public JobHandle runDaily(LocalTime at, ScheduledTask task, JobOptions options) {
+        return register(new DailyTrigger(at, clock.zone()), task, options, at.toString());
+    }
+
+    @Override
+    public JobHandle runCron(String expression, ScheduledTask task, JobOptions options) {
+        return register(CronExpression.parse(expression, clock.zone()), task, options, expression);
+    }
+
+    @Override
+    public JobHandle runAtSun(SunEvent event, Duration offset, ScheduledTask task, JobOptions options) {
+        Objects.requireNonNull(event, "event");
+        if (location.get().isEmpty()) {
+            throw new IllegalStateException("Cannot schedule at " + event.name().toLowerCase()
+                    + ": no location is known; connect Home Assistant or configure latitude and longitude of org.hassette.scheduler");
+        }
+        return register(new SunTrigger(event, offset, clock.zone(), location), task, options, event + " " + offset);
+    }
+
+    @Override
+    public Optional<Location> location() {
+        return location.get();
+    }
+
+    @Override
+    public Optional<ZonedDateTime> sunTime(SunEvent event, LocalDate date) {
+        return location.get().flatMap(l -> SunCalculator.on(event, date, clock.zone(), l));
+    }
+
+    private JobHandle register(Trigger trigger, ScheduledTask task, JobOptions options, String given) {
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(options, "options");
+        ZonedDateTime now = clock.zonedNow();
+        ZonedDateTime first = trigger.first(now);
+        if (first == null) {
+            throw new InvalidScheduleException(given, 0, "it never fires after " + now);
+        }
+        Job job;
+        synchronized (lock) {
+            String name = options.name().orElseGet(() -> "job-" + (sequence + 1));
+            if (jobs.containsKey(name)) {
+                throw new IllegalArgumentException("A job named '" + name + "' exists already: cancel it first or choose another name");
+            }
+            job = new Job(name, options, trigger, task);
+            jobs.put(name, job);
+            job.plan(first, now.toInstant());
+        }
+        wakeup.run();
+        return job;
+    }
+
+    // ---- listing and cancelling ----
+
+    @Override
+    public List<JobInfo> jobs() {
+        List<Job> all;
+        synchronized (lock) {
+            all = new ArrayList<>(jobs.values());
+        }
+        return all.stream().map(Job::info).sorted(Comparator.comparing(
+                (JobInfo i) -> i.nextRun().map(ZonedDateTime::toInstant).orElse(Instant.MAX))).toList();
+    }
+
+    @Override
+    public List<JobInfo> jobs(String group) {
+        return jobs().stream().filter(i -> i.group().equals(group)).toList();
+    }
+
+    @Override
+    public Optional<JobHandle> job(String name) {
+        synchronized (lock) {
+            return Optional.ofNullable(jobs.get(name));
+        }
+    }
+
+    @Override
+    public boolean cancel(String name) {
+        Job job;
+        synchronized (lock) {
+            job = jobs.get(name);
+        }
+        return job != null && job.cancel();
+    }
+
+    @Override
+    public int cancelGroup(String group) {
+        List<Job> members;
+        synchronized (lock) {
+            members = jobs.values().stream().filter(j -> j.group().equals(group)).toList();
+        }
+        int n = 0;
+        for (Job j : members) {
+            if (j.cancel()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Cancels every job (the scheduler is going away). */
+    void cancelAll() {
+        List<Job> all;
+        synchronized (lock) {
+            all = new ArrayList<>(jobs.values());
+        }
+        all.forEach(Job::cancel);
+    }
+
+    // ---- queue entries ----
+
+    private abstract static class Deadline {
+        final Instant at;
+        final long sequence;
+        volatile boolean cancelled;
+
+        Deadline(Instant at, long sequence) {
+            this.at = at;
+            this.sequence = sequence;
+        }
+    }
+
+    private static final class RunDeadline extends Deadline {
+        final Job job;
+
+        RunDeadline(Instant at, long sequence, Job job) {
+            super(at, sequence);
+            this.job = job;
+        }
+    }
+
+    private final class TimeoutDeadline extends Deadline {
+        final Job job;
+        final Thread runner;
+        volatile boolean fired;
+
+        TimeoutDeadline(Instant at, long sequence, Job job, Thread runner) {
+            super(at, sequence);
+            this.job = job;
+            this.runner = runner;
+        }
+
+        void fire() {
+            if (cancelled) {
+                return;
+            }
+            fired = true;
+            Duration limit = job.options.timeout().orElseThrow();
+            job.record(new RunRecord(clock.now(), RunOutcome.TIMED_OUT, "ran longer than " + limit + "; interrupted", false));
+            LOG.warn("Job '{}' ran longer than its timeout {}; interrupting it", job.name, limit);
+            runner.interrupt();
+            TimeoutException error = new TimeoutException("job '" + job.name + "' ran longer than " + limit);
+            try {
+                workers.execute(() -> job.report(error)); // handlers are app code: never on the timer
+            } catch (RejectedExecutionException full) {
+                LOG.warn("Error handler of job '{}' not called: all scheduler workers are busy", job.name);
+            }
+        }
+    }
+
+    // ---- jobs ----
+
+    private final class Job implements JobHandle {
+        final String name;
+        final JobOptions options;
+        final Trigger trigger;
+        final ScheduledTask task;
+        final AtomicBoolean running = new AtomicBoolean();
+        final Deque<RunRecord> history = new ArrayDeque<>();
+        // guarded by lock
+        ZonedDateTime nominal;
+        RunDeadline pending;
+        JobStatus status = JobStatus.SCHEDULED;
+
+        Job(String name, JobOptions options, Trigger trigger, ScheduledTask task) {
+            this.name = name;
+            this.options = options;
+            this.trigger = trigger;
+            this.task = task;
+        }
+
+        /** Queues the run at {@code next} (jitter added, never before now). Under lock. */
+        void plan(ZonedDateTime next, Instant now) {
+            nominal = next;
+            if (next == null) {
+                pending = null;
+                status = JobStatus.COMPLETED;
+                return;
+            }
+            Instant fireAt = next.toInstant().plus(jitter());
+            if (fireAt.isBefore(now)) {
+                fireAt = now;
+            }
+            pending = new RunDeadline(fireAt, ++sequence, this);
+            queue.add(pending);
+        }
+
+        /** After the run for {@link #nominal} was taken off the queue: queue the following one. Under lock. */
+        void planNext(Instant now) {
+            ZonedDateTime after = nominal.toInstant().isAfter(now) ? nominal : now.atZone(clock.zone());
+            ZonedDateTime next;
+            try {
+                next = trigger.next(after);
+            } catch (RuntimeException e) {
+                LOG.warn("Job '{}' cannot compute its next run; it will not run again", name, e);
+                next = null;
+            }
+            plan(next, now);
+        }
+
+        private Duration jitter() {
+            Duration min = options.jitterMin();
+            Duration max = options.jitterMax();
+            if (min.equals(max)) {
+                return min;
+            }
+            long span = max.minus(min).toMillis();
+            return min.plusMillis(random.nextLong(span + 1));
+        }
+
+        /** Runs (or skips) once on a worker; {@code scheduledFor} is the nominal time, for the log. */
+        void execute(ZonedDateTime scheduledFor, boolean manual) {
+            try {
+                workers.execute(() -> runNowHere(manual));
+            } catch (RejectedExecutionException full) {
+                record(new RunRecord(clock.now(), RunOutcome.SKIPPED, "all workers busy and the queue is full", manual));
+                LOG.warn("Job '{}' due {} was skipped: all scheduler workers are busy and the queue is full", name, scheduledFor);
+            }
+        }
+
+        private void runNowHere(boolean manual) {
+            Instant started = clock.now();
+            if (!running.compareAndSet(false, true)) {
+                record(new RunRecord(started, RunOutcome.SKIPPED, "previous run still running", manual));
+                return;
+            }
+            TimeoutDeadline timeout = null;
+            try {
+                for (JobOptions.Where w : options.where()) {
+                    boolean yes;
+                    try {
+                        yes = w.predicate().getAsBoolean();
+                    } catch (RuntimeException e) {
+                        record(new RunRecord(started, RunOutcome.FAILED, "where '" + w.reason() + "' threw " + e, manual));
+                        report(e);
+                        return;
+                    }
+                    if (!yes) {
+                        record(new RunRecord(started, RunOutcome.SKIPPED, "where: " + w.reason(), manual));
+                        return;
+                    }
+                }
+                if (options.timeout().isPresent()) {
+                    timeout = armTimeout(started.plus(options.timeout().get()));
+                }
+                try {
+                    task.run();
+                    if (timeout == null || !timeout.fired) {
+                        record(new RunRecord(started, RunOutcome.SUCCEEDED, "", manual));
+                    }
+                } catch (Throwable e) {
+                    if (timeout != null && timeout.fired) {
+                        return; // recorded and reported by the timeout
+                    }
+                    if (e instanceof VirtualMachineError fatal) {
+                        throw fatal;
+                    }
+                    record(new RunRecord(started, RunOutcome.FAILED, e.toString(), manual));
+                    LOG.warn("Job '{}' failed", name, e);
+                    report(e);
+                }
+            } finally {
+                if (timeout != null) {
+                    timeout.cancelled = true;
+                    Thread.interrupted(); // a late interrupt must not leak into the worker's next job
+                }
+                running.set(false);
+            }
+        }
+
+        private TimeoutDeadline armTimeout(Instant at) {
+            TimeoutDeadline t;
+            synchronized (lock) {
+                t = new TimeoutDeadline(at, ++sequence, this, Thread.currentThread());
+                queue.add(t);
+            }
+            wakeup.run();
+            return t;
+        }
+
+        void report(Throwable error) {
+            Optional<org.hassette.api.scheduler.JobErrorHandler> handler = options.onError();
+            if (handler.isPresent()) {
+                try {
+                    handler.get().onError(info(), error);
+                } catch (RuntimeException e) {
+                    LOG.warn("The error handler of job '{}' threw", name, e);
+                }
+            }
+        }
+
+        void record(RunRecord r) {
+            synchronized (history) {
+                history.addLast(r);
+                while (history.size() > HISTORY) {
+                    history.removeFirst();
+                }
+            }
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String group() {
+            return options.group();
+        }
+
+        @Override
+        public boolean cancel() {
+            synchronized (lock) {
+                if (status == JobStatus.CANCELLED) {
+                    return false;
+                }
+                status = JobStatus.CANCELLED;
+                if (pending != null) {
+                    pending.cancelled = true;
+                    pending = null;
+                }
+                jobs.remove(name, this);
+            }
+            return true;
+        }
+
+        @Override
+        public void runNow() {
+            synchronized (lock) {
+                if (status == JobStatus.CANCELLED) {
+                    throw new IllegalStateException("Job '" + name + "' is cancelled");
+                }
+            }
+            execute(clock.zonedNow(), true);
+        }
+
+        @Override
+        public Optional<ZonedDateTime> nextRun() {
+            synchronized (lock) {
+                return pending == null ? Optional.empty() : Optional.of(pending.at.atZone(clock.zone()));
+            }
+        }
+
+        @Override
+        public JobStatus status() {
+            synchronized (lock) {
+                return status;
+            }
+        }
+
+        @Override
+        public JobInfo info() {
+            List<RunRecord> runs;
+            synchronized (history) {
+                runs = List.copyOf(history);
+            }
+            return new JobInfo(name, options.group(), trigger.describe(), status(), nextRun(),
+                    runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(runs.size() - 1)), running.get(), runs);
+        }
+
+        @Override
+        public String toString() {
+            return "Job[" + name + ", " + trigger.describe() + "]";
+        }
+    }
+}

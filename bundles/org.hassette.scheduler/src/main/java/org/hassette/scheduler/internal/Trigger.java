@@ -1,0 +1,16 @@
+package org.hassette.scheduler.internal;
+
+import java.time.ZonedDateTime;
+
+/** When a job runs. Implementations are immutable and never search without bound. */
+interface Trigger {
+
+    /** The first run at or after {@code now}, or {@code null} if there is none. */
+    ZonedDateTime first(ZonedDateTime now);
+
+    /** The first run strictly after {@code after}, or {@code null} if there is none. */
+    ZonedDateTime next(ZonedDateTime after);
+
+    /** The schedule for humans. */
+    String describe();
+}

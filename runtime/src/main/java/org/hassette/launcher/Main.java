@@ -252,7 +252,7 @@ public final class Main {
         return bundles;
     }
 
-    /** Logging first, configuration next, then everything else; apps from deploy/ come last (level 30). */
+    /** Logging first, configuration next, then the platform, health endpoints after it; apps from deploy/ last (30). */
     static int startLevel(String bsn) {
         if (bsn == null) {
             return 20;
@@ -265,6 +265,10 @@ public final class Main {
         }
         if (bsn.equals("org.apache.felix.fileinstall")) {
             return 3;
+        }
+        if (bsn.equals("org.apache.felix.healthcheck.core")) {
+            // its servlets answer OK while no check is registered yet: start them after every check's bundle
+            return 25;
         }
         return 20;
     }

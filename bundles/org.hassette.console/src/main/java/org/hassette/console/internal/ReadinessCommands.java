@@ -42,7 +42,10 @@ public class ReadinessCommands {
         if (report.coreReady()) {
             return "all core resources are ready" + (chains.isEmpty() ? "" : "\nnot ready, not required:\n" + chains);
         }
-        return chains;
+        return chains.isEmpty()
+                ? "core not ready yet: every required resource reports ready, the condition " + ReadinessReport.CORE_READY_CONDITION
+                        + " is being registered"
+                : chains;
     }
 
     @Descriptor("explains why one resource is not ready")

@@ -45,7 +45,7 @@ class ReadinessE2ETest {
                     + "core: NOT ready \\(see hassette:why\\)\\s*"), status.out());
             PlatformProcess.Result unknown = PlatformProcess.exec(home, "hassette:why nope");
             assertEquals(1, unknown.code());
-            assertTrue(unknown.err().startsWith("error: unknown resource 'nope'; known: aardvark, database"), unknown.err());
+            assertTrue(unknown.err().startsWith("error: unknown resource 'nope'; known: aardvark, bus, database"), unknown.err());
             assertFalse(unknown.err().contains("\tat "), unknown.err());
 
             // fixed in place: FileInstall applies the file, the platform becomes ready without a restart

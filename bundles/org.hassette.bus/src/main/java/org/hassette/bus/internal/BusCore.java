@@ -221,6 +221,19 @@ final class BusCore implements EventBus, AutoCloseable {
         return created;
     }
 
+    private static Subscription owned(Subscription s, Registration<?, ?> r) {
+        if (r.owner != null && s instanceof ListenerRuntime<?> l && l.claimOwner()) {
+            r.owner.accept(s);
+        }
+        return s;
+    }
+
+    /** Makes the listeners a builder creates known to {@code owner}. */
+    static <B> B ownedBy(B builder, Consumer<Subscription> owner) {
+        ((Registration<?, ?>) builder).owner = owner;
+        return builder;
+    }
+
     private void removed(ListenerRuntime<?> l) {
         listeners.remove(l);
         synchronized (byName) {
@@ -231,6 +244,8 @@ final class BusCore implements EventBus, AutoCloseable {
     /** Options shared by every registration kind. */
     private abstract class Registration<E, B extends ListenerBuilder<E, B>> implements ListenerBuilder<E, B> {
         final ListenerSpec<E> spec = new ListenerSpec<>();
+        /** Told about each listener this builder creates (a bundle's view tracks its own); null for none. */
+        Consumer<Subscription> owner;
 
         abstract B self();
 
@@ -285,7 +300,7 @@ final class BusCore implements EventBus, AutoCloseable {
 
         @Override
         public Subscription subscribe(String name, Handler<? super E> handler) {
-            return register(name, spec, handler, null);
+            return owned(register(name, spec, handler, null), this);
         }
     }
 
@@ -387,7 +402,7 @@ final class BusCore implements EventBus, AutoCloseable {
                 builtIn.add(c -> to.test(c.newValue()));
             }
             spec.filters.addAll(0, builtIn);
-            return register(name, spec, handler, spec.immediate ? this::fireImmediate : null);
+            return owned(register(name, spec, handler, spec.immediate ? this::fireImmediate : null), this);
         }
 
         private void fireImmediate(ListenerRuntime<StateChange> l) {

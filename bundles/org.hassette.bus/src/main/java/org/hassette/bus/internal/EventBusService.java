@@ -22,7 +22,10 @@ import org.hassette.api.lifecycle.HassetteResource;
 import org.hassette.api.lifecycle.ResourceLifecycle;
 import org.hassette.api.lifecycle.ResourceRole;
 import org.hassette.api.lifecycle.RestartPolicy;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceFactory;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -77,6 +80,7 @@ public class EventBusService implements EventBus {
     private volatile List<InvocationListener> invocationListeners;
 
     @Activate
+    @SuppressWarnings("unchecked")
     public EventBusService(BundleContext context, Config config) {
         this.eventAdminEnabled = config.eventadmin_enabled();
         this.lifecycle = ResourceLifecycle.open(context, "bus", ResourceRole.CORE, EventBus.class);
@@ -89,7 +93,25 @@ public class EventBusService implements EventBus {
         });
         core = new BusCore(time, handlers, () -> cache, Math.max(1, config.queue_capacity()), Math.max(1, config.ingress_capacity()),
                 this::telemetry, this::toEventAdmin, LOG);
-        lifecycle.ready(EventBus.class, this, Map.of(), readyReason());
+        lifecycle.ready((Class<Object>) (Class<?>) EventBus.class, bundleScoped(), Map.of(), readyReason());
+    }
+
+    /**
+     * A service factory: each bundle gets its own view, and its listeners are cancelled when it
+     * releases the service. Registered under the EventBus name; the framework recognizes the factory.
+     */
+    private ServiceFactory<EventBus> bundleScoped() {
+        return new ServiceFactory<EventBus>() {
+            @Override
+            public EventBus getService(Bundle bundle, ServiceRegistration<EventBus> registration) {
+                return new BundleEventBus(core);
+            }
+
+            @Override
+            public void ungetService(Bundle bundle, ServiceRegistration<EventBus> registration, EventBus service) {
+                ((BundleEventBus) service).close();
+            }
+        };
     }
 
     @Deactivate

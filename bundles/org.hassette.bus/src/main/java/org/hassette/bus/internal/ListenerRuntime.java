@@ -49,6 +49,7 @@ final class ListenerRuntime<E> implements Subscription {
     private boolean draining;
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean owned = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile long lastDropWarning;
 
@@ -375,6 +376,11 @@ final class ListenerRuntime<E> implements Subscription {
             log.warn("Event bus listener '{}' is too slow: its queue of {} is full, {} events dropped so far", name, capacity,
                     dropped.get());
         }
+    }
+
+    /** True for the first caller only: the view that created this listener owns it (a later SKIP does not). */
+    boolean claimOwner() {
+        return owned.compareAndSet(false, true);
     }
 
     @Override

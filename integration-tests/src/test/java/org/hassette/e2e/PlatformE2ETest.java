@@ -38,7 +38,7 @@ class PlatformE2ETest {
 
             PlatformProcess.Result status = PlatformProcess.exec(home, "hassette:status");
             assertEquals(0, status.code(), status.err());
-            assertTrue(status.out().matches("(?s)RESOURCE +ROLE +STATUS +READY +RESTARTS +REASON\ndatabase +core +running +yes .*"
+            assertTrue(status.out().matches("(?s)RESOURCE +ROLE +STATUS +READY +RESTARTS +REASON\nbus +core +running +yes .*\ndatabase +core +running +yes .*"
                     + "\nsession +core +running +yes .*\nwatcher +core +running +yes .*core: ready\\s*"), status.out());
             assertEquals("all core resources are ready", PlatformProcess.exec(home, "hassette:why").out().strip());
             PlatformProcess.Result sessions = PlatformProcess.exec(home, "hassette:sessions");

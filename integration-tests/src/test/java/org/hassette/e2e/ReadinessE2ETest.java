@@ -24,7 +24,7 @@ class ReadinessE2ETest {
         Path config = home.resolve("etc/org.hassette.lifecycle.readiness.config");
         Files.createDirectories(config.getParent());
         // a required resource no bundle provides (named to sort first in the status table)
-        Files.writeString(config, "required=[\"aardvark\",\"database\",\"session\",\"watcher\",\"websocket\",\"haapi\",\"states\",\"scheduler\"]\n");
+        Files.writeString(config, "required=[\"aardvark\",\"database\",\"session\",\"watcher\",\"websocket\",\"haapi\",\"states\",\"scheduler\",\"bus\"]\n");
         try (PlatformProcess p = PlatformProcess.start(home, PlatformProcess.freePort(), Map.of(), "--startup-timeout", "2")) {
             p.await("systemready 503 with the missing resource's chain, CRITICAL after the startup timeout", START, () -> {
                 try {
@@ -45,11 +45,11 @@ class ReadinessE2ETest {
                     + "core: NOT ready \\(see hassette:why\\)\\s*"), status.out());
             PlatformProcess.Result unknown = PlatformProcess.exec(home, "hassette:why nope");
             assertEquals(1, unknown.code());
-            assertTrue(unknown.err().startsWith("error: unknown resource 'nope'; known: aardvark, database"), unknown.err());
+            assertTrue(unknown.err().startsWith("error: unknown resource 'nope'; known: aardvark, bus, database"), unknown.err());
             assertFalse(unknown.err().contains("\tat "), unknown.err());
 
             // fixed in place: FileInstall applies the file, the platform becomes ready without a restart
-            Files.writeString(config, "required=[\"database\",\"session\",\"watcher\",\"websocket\",\"haapi\",\"states\",\"scheduler\"]\n");
+            Files.writeString(config, "required=[\"database\",\"session\",\"watcher\",\"websocket\",\"haapi\",\"states\",\"scheduler\",\"bus\"]\n");
             p.awaitSystemReady(START);
             p.awaitOutput("Hassette core ready in ", Duration.ofSeconds(20));
             assertEquals("all core resources are ready", PlatformProcess.exec(home, "hassette:why").out().strip());

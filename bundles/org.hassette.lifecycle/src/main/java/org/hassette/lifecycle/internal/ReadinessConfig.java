@@ -11,7 +11,7 @@ public @interface ReadinessConfig {
 
     @AttributeDefinition(name = "Required core resources",
             description = "Names (hassette.resource) of the core resources that must all be ready. Grows as core bundles land.")
-    String[] required() default { "database", "session", "watcher", "websocket", "haapi", "states", "scheduler" };
+    String[] required() default { "database", "session", "watcher", "websocket", "haapi", "states", "scheduler", "bus" };
 
     @AttributeDefinition(name = "Startup timeout (s)",
             description = "Seconds to wait for core readiness before logging what blocks it and reporting CRITICAL. "

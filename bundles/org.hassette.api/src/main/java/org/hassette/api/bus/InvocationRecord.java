@@ -1,0 +1,23 @@
+package org.hassette.api.bus;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One handler call, for telemetry.
+ *
+ * @param listener the listener's name
+ * @param event    the event handled
+ * @param start    when the call started
+ * @param duration how long it ran
+ * @param outcome  how it ended
+ * @param error    what it threw, or null
+ */
+public record InvocationRecord(String listener, Object event, Instant start, Duration duration, Outcome outcome,
+        Throwable error) {
+
+    /** How a call ended. */
+    public enum Outcome {
+        SUCCESS, ERROR, TIMEOUT, CANCELLED
+    }
+}

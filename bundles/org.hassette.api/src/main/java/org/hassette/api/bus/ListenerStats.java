@@ -1,0 +1,16 @@
+package org.hassette.api.bus;
+
+/**
+ * Counters of one listener since it was registered.
+ *
+ * @param received        events routed to it
+ * @param matched         events that passed its filters
+ * @param invoked         handler calls started
+ * @param failed          handler calls that threw or timed out
+ * @param suppressed      matching events not run because of throttle, debounce, single mode or a cancelled hold
+ * @param dropped         events dropped because its queue was full (backpressure)
+ * @param predicateErrors predicates that threw
+ */
+public record ListenerStats(long received, long matched, long invoked, long failed, long suppressed, long dropped,
+        long predicateErrors) {
+}

@@ -1,0 +1,448 @@
+package org.hassette.bus.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.hassette.api.bus.BusError;
+import org.hassette.api.bus.Condition;
+import org.hassette.api.bus.ExecutionMode;
+import org.hassette.api.bus.Handler;
+import org.hassette.api.bus.InvocationRecord;
+import org.hassette.api.bus.InvocationRecord.Outcome;
+import org.hassette.api.bus.ListenerStats;
+import org.hassette.api.bus.Subscription;
+import org.slf4j.Logger;
+
+/**
+ * One registered listener. Events are queued in its own bounded inbox and processed one at a time
+ * on a handler thread (filters, hold, throttle, debounce), so it sees them in routing order and a
+ * slow or failing listener never holds up another. Handler calls then follow the execution mode.
+ *
+ * <p>Backpressure: when the inbox is full the newest event is dropped and counted
+ * ({@link ListenerStats#dropped()}), with a warning at most every 10 s. Timer actions (debounce,
+ * hold) are never dropped; there is at most one pending per timer.
+ */
+final class ListenerRuntime<E> implements Subscription {
+    private static final long DROP_WARNING_NANOS = 10_000_000_000L;
+
+    private final String name;
+    private final ListenerSpec<E> spec;
+    private final Handler<? super E> handler;
+    private final Executor executor;
+    private final TimeSource time;
+    private final Consumer<InvocationRecord> telemetry;
+    private final Consumer<ListenerRuntime<?>> onCancel;
+    private final Logger log;
+    private final int capacity;
+
+    private final ArrayDeque<Runnable> inbox = new ArrayDeque<>();
+    private int queuedEvents;
+    private boolean draining;
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean owned = new AtomicBoolean();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile long lastDropWarning;
+
+    // drain-confined state (only touched by the one draining thread)
+    private long lastFireNanos = Long.MIN_VALUE;
+    private boolean throttled;
+    private boolean onceFired;
+    private E debounced;
+    private TimeSource.Timer debounceTimer;
+    private long debounceToken;
+    private final Map<String, Hold<E>> holds = new HashMap<>();
+    private volatile Invocation current;
+
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong matched = new AtomicLong();
+    private final AtomicLong invoked = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong suppressed = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong predicateErrors = new AtomicLong();
+
+    private record Hold<E>(E event, Object value, TimeSource.Timer timer, long token) {
+    }
+
+    ListenerRuntime(String name, ListenerSpec<E> spec, Handler<? super E> handler, Executor executor, TimeSource time,
+            int queueCapacity, Consumer<InvocationRecord> telemetry, Consumer<ListenerRuntime<?>> onCancel, Logger log) {
+        this.name = name;
+        this.spec = spec;
+        this.handler = handler;
+        this.executor = executor;
+        this.time = time;
+        this.telemetry = telemetry;
+        this.onCancel = onCancel;
+        this.log = log;
+        ExecutionMode mode = spec.mode;
+        this.capacity = mode != null && mode.kind() == ExecutionMode.Kind.QUEUED ? Math.min(mode.depth(), queueCapacity) : queueCapacity;
+    }
+
+    ListenerSpec<E> spec() {
+        return spec;
+    }
+
+    /** Router step: offers the event if this listener takes it. Never blocks, never runs user code. */
+    void route(Object raw) {
+        if (cancelled.get()) {
+            return;
+        }
+        E event = spec.accept.apply(raw);
+        if (event != null) {
+            deliver(event);
+        }
+    }
+
+    /** Queues an event already in this listener's form (also used by {@code immediate}). */
+    void deliver(E event) {
+        received.incrementAndGet();
+        boolean start;
+        synchronized (inbox) {
+            if (queuedEvents >= capacity) {
+                dropped.incrementAndGet();
+                warnDropped();
+                return;
+            }
+            queuedEvents++;
+            inbox.add(() -> {
+                synchronized (inbox) {
+                    queuedEvents--;
+                }
+                process(event);
+            });
+            start = !draining;
+            draining = true;
+        }
+        if (start) {
+            executor.execute(this::drain);
+        }
+    }
+
+    /** Queues a timer action; never dropped. */
+    private void action(Runnable r) {
+        boolean start;
+        synchronized (inbox) {
+            inbox.add(r);
+            start = !draining;
+            draining = true;
+        }
+        if (start) {
+            executor.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        while (true) {
+            Runnable next;
+            synchronized (inbox) {
+                next = inbox.poll();
+                if (next == null) {
+                    draining = false;
+                    return;
+                }
+            }
+            try {
+                next.run();
+            } catch (RuntimeException | Error unexpected) {
+                log.error("Event bus listener '{}' failed internally", name, unexpected);
+            }
+        }
+    }
+
+    private void process(E event) {
+        if (cancelled.get()) {
+            return;
+        }
+        if (spec.holdFor != null) {
+            cancelHoldIfChanged(event);
+        }
+        if (!matches(event)) {
+            return;
+        }
+        matched.incrementAndGet();
+        if (spec.holdFor != null) {
+            startHold(event);
+            return;
+        }
+        fire(event);
+    }
+
+    private boolean matches(E event) {
+        try {
+            for (Condition<? super E> c : spec.filters) {
+                if (!c.test(event)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (Exception | LinkageError e) {
+            predicateErrors.incrementAndGet();
+            report(new BusError(name, BusError.Phase.PREDICATE, event, e));
+            return false;
+        }
+    }
+
+    private void cancelHoldIfChanged(E event) {
+        String key = spec.holdKey.apply(event);
+        Hold<E> h = holds.get(key);
+        if (h != null && !Objects.equals(h.value(), spec.holdValue.apply(event))) {
+            h.timer().cancel();
+            holds.remove(key);
+            suppressed.incrementAndGet();
+        }
+    }
+
+    private void startHold(E event) {
+        String key = spec.holdKey.apply(event);
+        if (holds.containsKey(key)) {
+            return; // same value still holding: the first clock keeps running
+        }
+        long token = ++debounceToken;
+        TimeSource.Timer t = time.schedule(spec.holdFor, () -> action(() -> holdElapsed(key, token)));
+        holds.put(key, new Hold<>(event, spec.holdValue.apply(event), t, token));
+    }
+
+    private void holdElapsed(String key, long token) {
+        Hold<E> h = holds.get(key);
+        if (h == null || h.token() != token || cancelled.get()) {
+            return;
+        }
+        holds.remove(key);
+        if (spec.currentValue != null) {
+            Object now = spec.currentValue.apply(h.event());
+            if (now != ListenerSpec.UNKNOWN && !Objects.equals(now, h.value())) {
+                suppressed.incrementAndGet(); // the cache says it changed (an event we have not seen yet)
+                return;
+            }
+        }
+        fire(h.event());
+    }
+
+    private void fire(E event) {
+        if (spec.throttle != null) {
+            long now = time.nanoTime();
+            if (throttled && now - lastFireNanos < spec.throttle.toNanos()) {
+                suppressed.incrementAndGet();
+                return;
+            }
+            throttled = true;
+            lastFireNanos = now;
+        }
+        if (spec.debounce != null) {
+            if (debounceTimer != null) {
+                debounceTimer.cancel();
+                suppressed.incrementAndGet();
+            }
+            debounced = event;
+            long token = ++debounceToken;
+            debounceTimer = time.schedule(spec.debounce, () -> action(() -> debounceElapsed(token)));
+            return;
+        }
+        invoke(event);
+    }
+
+    private void debounceElapsed(long token) {
+        if (token != debounceToken || debounced == null || cancelled.get()) {
+            return;
+        }
+        E e = debounced;
+        debounced = null;
+        debounceTimer = null;
+        invoke(e);
+    }
+
+    private void invoke(E event) {
+        if (spec.once) {
+            if (onceFired) {
+                return;
+            }
+            onceFired = true;
+            cancel();
+        }
+        ExecutionMode mode = spec.mode;
+        ExecutionMode.Kind kind = mode == null ? ExecutionMode.Kind.QUEUED : mode.kind();
+        switch (kind) {
+            case QUEUED -> call(event);
+            case SINGLE -> {
+                if (!running.compareAndSet(false, true)) {
+                    suppressed.incrementAndGet();
+                    return;
+                }
+                executor.execute(() -> {
+                    try {
+                        call(event);
+                    } finally {
+                        running.set(false);
+                    }
+                });
+            }
+            case RESTART -> {
+                Invocation c = current;
+                if (c != null) {
+                    c.abort(Outcome.CANCELLED);
+                }
+                executor.execute(() -> call(event));
+            }
+            case PARALLEL -> {
+                if (inFlight.incrementAndGet() > capacity) {
+                    inFlight.decrementAndGet();
+                    dropped.incrementAndGet();
+                    warnDropped();
+                    return;
+                }
+                executor.execute(() -> {
+                    try {
+                        call(event);
+                    } finally {
+                        inFlight.decrementAndGet();
+                    }
+                });
+            }
+        }
+    }
+
+    /** One handler call with time limit, accounting, error report and telemetry. */
+    private void call(E event) {
+        invoked.incrementAndGet();
+        Invocation inv = new Invocation(Thread.currentThread());
+        current = inv;
+        Instant start = time.now();
+        long t0 = time.nanoTime();
+        TimeSource.Timer limit = spec.timeout == null ? null : time.schedule(spec.timeout, () -> inv.abort(Outcome.TIMEOUT));
+        Throwable error = null;
+        try {
+            handler.handle(event);
+        } catch (Exception | LinkageError | AssertionError e) {
+            error = e;
+        } finally {
+            if (limit != null) {
+                limit.cancel();
+            }
+        }
+        Outcome aborted = inv.finish();
+        Outcome outcome;
+        if (aborted == Outcome.TIMEOUT) {
+            outcome = Outcome.TIMEOUT;
+            TimeoutException te = new TimeoutException("listener '" + name + "' ran past its timeout of " + spec.timeout);
+            if (error != null) {
+                te.initCause(error);
+            }
+            error = te;
+        } else if (aborted == Outcome.CANCELLED) {
+            outcome = Outcome.CANCELLED;
+        } else {
+            outcome = error == null ? Outcome.SUCCESS : Outcome.ERROR;
+        }
+        Duration took = Duration.ofNanos(time.nanoTime() - t0);
+        if (outcome == Outcome.ERROR || outcome == Outcome.TIMEOUT) {
+            failed.incrementAndGet();
+            report(new BusError(name, outcome == Outcome.TIMEOUT ? BusError.Phase.TIMEOUT : BusError.Phase.HANDLER, event, error));
+        }
+        try {
+            telemetry.accept(new InvocationRecord(name, event, start, took, outcome, error));
+        } catch (RuntimeException e) {
+            log.warn("Event bus telemetry failed for listener '{}': {}", name, e.toString());
+        }
+    }
+
+    private void report(BusError error) {
+        if (spec.errorHandler == null) {
+            log.warn("Event bus listener '{}' failed ({}) on {}: {}", name, error.phase(), error.event(), String.valueOf(error.error()),
+                    error.error());
+            return;
+        }
+        try {
+            spec.errorHandler.onError(error);
+        } catch (RuntimeException e) {
+            log.warn("Error handler of event bus listener '{}' threw: {}", name, e.toString());
+        }
+    }
+
+    private void warnDropped() {
+        long now = System.nanoTime();
+        long last = lastDropWarning;
+        if (last == 0 || now - last > DROP_WARNING_NANOS) {
+            lastDropWarning = now;
+            log.warn("Event bus listener '{}' is too slow: its queue of {} is full, {} events dropped so far", name, capacity,
+                    dropped.get());
+        }
+    }
+
+    /** True for the first caller only: the view that created this listener owns it (a later SKIP does not). */
+    boolean claimOwner() {
+        return owned.compareAndSet(false, true);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void cancel() {
+        if (cancelled.compareAndSet(false, true)) {
+            onCancel.accept(this);
+            // timers are drain-confined: cancel them on the drain
+            action(() -> {
+                if (debounceTimer != null) {
+                    debounceTimer.cancel();
+                }
+                holds.values().forEach(h -> h.timer().cancel());
+                holds.clear();
+            });
+        }
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return cancelled.get();
+    }
+
+    @Override
+    public ListenerStats stats() {
+        return new ListenerStats(received.get(), matched.get(), invoked.get(), failed.get(), suppressed.get(), dropped.get(),
+                predicateErrors.get());
+    }
+
+    @Override
+    public String toString() {
+        return "listener '" + name + "' " + spec.signature();
+    }
+
+    /** A running handler call that a timeout or a restart may interrupt, exactly once and only while it runs. */
+    private static final class Invocation {
+        private final Thread thread;
+        private Outcome aborted;
+        private boolean done;
+
+        Invocation(Thread thread) {
+            this.thread = thread;
+        }
+
+        synchronized void abort(Outcome why) {
+            if (!done && aborted == null) {
+                aborted = why;
+                thread.interrupt();
+            }
+        }
+
+        /** Ends the call; clears an interrupt we caused so the pooled thread starts clean. */
+        synchronized Outcome finish() {
+            done = true;
+            if (aborted != null) {
+                Thread.interrupted();
+            }
+            return aborted;
+        }
+    }
+}

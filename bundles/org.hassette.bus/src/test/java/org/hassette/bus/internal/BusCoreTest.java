@@ -1,0 +1,515 @@
+package org.hassette.bus.internal;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hassette.api.bus.BusError;
+import org.hassette.api.bus.BusMessage;
+import org.hassette.api.bus.Conditions;
+import org.hassette.api.bus.ExecutionMode;
+import org.hassette.api.bus.IfExists;
+import org.hassette.api.bus.InvocationRecord;
+import org.hassette.api.bus.StateChange;
+import org.hassette.api.bus.Subscription;
+import org.hassette.api.ha.EntityState;
+import org.hassette.api.ha.HaEvent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+class BusCoreTest {
+    private final ManualTime time = new ManualTime();
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+    private final FakeStateCache cache = new FakeStateCache();
+    private final List<InvocationRecord> records = new CopyOnWriteArrayList<>();
+    private final List<Object> tapped = new CopyOnWriteArrayList<>();
+    private BusCore bus = newBus(1000);
+
+    private BusCore newBus(int queueCapacity) {
+        return new BusCore(time, pool, () -> cache, queueCapacity, 100_000, records::add, tapped::add,
+                LoggerFactory.getLogger(BusCoreTest.class));
+    }
+
+    @AfterEach
+    void tearDown() {
+        bus.close();
+        pool.shutdownNow();
+    }
+
+    static EntityState st(String id, String state, Map<String, Object> attrs) {
+        return new EntityState(id, state, attrs, null, null, null);
+    }
+
+    static EntityState st(String id, String state) {
+        return st(id, state, Map.of());
+    }
+
+    private void change(String id, String from, String to) {
+        bus.publish(new StateChange(id, from == null ? null : st(id, from), to == null ? null : st(id, to)));
+    }
+
+    /** Every event published so far has passed every listener's drain: a marker listener saw its marker. */
+    private void drained() {
+        CountDownLatch seen = new CountDownLatch(1);
+        String topic = "drain-" + System.nanoTime();
+        Subscription s = bus.onTopic(topic).subscribe(topic, m -> seen.countDown());
+        bus.emit(topic, null);
+        try {
+            assertTrue(seen.await(20, TimeUnit.SECONDS), "drain marker");
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        s.cancel();
+    }
+
+    private static List<String> values(List<StateChange> l) {
+        return l.stream().map(c -> c.entityId() + "=" + c.newValue()).toList();
+    }
+
+    @Test
+    void stateListenersMatchEntityGlobDomainAndList() {
+        List<StateChange> exact = new CopyOnWriteArrayList<>();
+        List<StateChange> glob = new CopyOnWriteArrayList<>();
+        List<StateChange> domain = new CopyOnWriteArrayList<>();
+        List<StateChange> list = new CopyOnWriteArrayList<>();
+        bus.onStateChange("light.kitchen").subscribe("exact", exact::add);
+        bus.onStateChange("light.*kitchen*").subscribe("glob", glob::add);
+        bus.onStateChange("switch").subscribe("domain", domain::add);
+        bus.onStateChange(List.of("light.hall", "switch.fan")).subscribe("list", list::add);
+        change("light.kitchen", "off", "on");
+        change("light.big_kitchen_lamp", "off", "on");
+        change("switch.fan", "off", "on");
+        change("light.hall", "on", "off");
+        Await.until("all four listeners", () -> exact.size() == 1 && glob.size() == 2 && domain.size() == 1 && list.size() == 2);
+        drained();
+        assertEquals(List.of("light.kitchen=on"), values(exact));
+        assertEquals(List.of("light.kitchen=on", "light.big_kitchen_lamp=on"), values(glob));
+        assertEquals(List.of("switch.fan=on"), values(domain));
+        assertEquals(List.of("switch.fan=on", "light.hall=off"), values(list));
+    }
+
+    @Test
+    void attributeOnlyChangesAreIgnoredUnlessAskedFor() {
+        List<StateChange> plain = new CopyOnWriteArrayList<>();
+        List<StateChange> withAttrs = new CopyOnWriteArrayList<>();
+        bus.onStateChange("light.a").subscribe("plain", plain::add);
+        bus.onStateChange("light.a").includeAttributeChanges().subscribe("attrs", withAttrs::add);
+        bus.publish(new StateChange("light.a", st("light.a", "on", Map.of("brightness", 1)), st("light.a", "on", Map.of("brightness", 2))));
+        change("light.a", "on", "off");
+        Await.until("both", () -> plain.size() == 1 && withAttrs.size() == 2);
+        drained();
+        assertEquals(1, plain.size());
+        assertEquals("off", plain.get(0).newValue());
+    }
+
+    @Test
+    void attributeListenerFiresOnlyWhenItsAttributeChanges() {
+        List<StateChange> got = new CopyOnWriteArrayList<>();
+        bus.onAttributeChange("light.a", "brightness").to(Conditions.greaterThan(100)).subscribe("bright", got::add);
+        bus.publish(new StateChange("light.a", st("light.a", "on", Map.of("brightness", 10)), st("light.a", "off", Map.of("brightness", 10))));
+        bus.publish(new StateChange("light.a", st("light.a", "on", Map.of("brightness", 10)), st("light.a", "on", Map.of("brightness", 50))));
+        bus.publish(new StateChange("light.a", st("light.a", "on", Map.of("brightness", 50)), st("light.a", "on", Map.of("brightness", "200"))));
+        Await.until("the change to 200", () -> got.size() == 1);
+        drained();
+        assertEquals(1, got.size());
+        assertEquals("200", got.get(0).newValue());
+        assertEquals(50, got.get(0).oldValue());
+    }
+
+    @Test
+    void fromAndToTakeLiteralsGlobsAndConditions() {
+        List<StateChange> literal = new CopyOnWriteArrayList<>();
+        List<StateChange> glob = new CopyOnWriteArrayList<>();
+        List<StateChange> cond = new CopyOnWriteArrayList<>();
+        bus.onStateChange("sensor.t").from("off").to("on").subscribe("literal", literal::add);
+        bus.onStateChange("sensor.t").to("un*").subscribe("glob", glob::add);
+        bus.onStateChange("sensor.t").from(Conditions.lessThan(20)).to(Conditions.atLeast(20)).subscribe("cond", cond::add);
+        change("sensor.t", "off", "on");
+        change("sensor.t", "on", "unavailable");
+        change("sensor.t", "19.5", "20");
+        change("sensor.t", "20", "21");
+        Await.until("each", () -> literal.size() == 1 && glob.size() == 1 && cond.size() == 1);
+        drained();
+        assertEquals(List.of("sensor.t=on"), values(literal));
+        assertEquals(List.of("sensor.t=unavailable"), values(glob));
+        assertEquals(List.of("sensor.t=20"), values(cond));
+    }
+
+    @Test
+    void throwingPredicateIsReportedAndDoesNotAffectOtherListeners() {
+        List<BusError> errors = new CopyOnWriteArrayList<>();
+        List<StateChange> bad = new CopyOnWriteArrayList<>();
+        List<StateChange> good = new CopyOnWriteArrayList<>();
+        Subscription s = bus.onStateChange("light.a").where(c -> {
+            throw new IllegalStateException("boom");
+        }).onError(errors::add).subscribe("bad", bad::add);
+        bus.onStateChange("light.a").subscribe("good", good::add);
+        change("light.a", "off", "on");
+        Await.until("good listener and error report", () -> good.size() == 1 && errors.size() == 1);
+        assertTrue(bad.isEmpty());
+        assertEquals(BusError.Phase.PREDICATE, errors.get(0).phase());
+        assertEquals("bad", errors.get(0).listener());
+        assertEquals("boom", errors.get(0).error().getMessage());
+        assertEquals(1, s.stats().predicateErrors());
+        assertEquals(0, s.stats().matched());
+    }
+
+    @Test
+    void throwingHandlerIsReportedRecordedAndKeepsItsListenerAlive() {
+        List<BusError> errors = new CopyOnWriteArrayList<>();
+        AtomicInteger calls = new AtomicInteger();
+        Subscription s = bus.onStateChange("light.a").onError(errors::add).subscribe("thrower", c -> {
+            calls.incrementAndGet();
+            throw new RuntimeException("handler failed");
+        });
+        change("light.a", "off", "on");
+        change("light.a", "on", "off");
+        Await.until("two failed calls", () -> errors.size() == 2);
+        assertEquals(2, calls.get());
+        assertEquals(2, s.stats().failed());
+        assertFalse(s.isCancelled());
+        Await.until("two records", () -> records.size() == 2);
+        assertEquals(InvocationRecord.Outcome.ERROR, records.get(0).outcome());
+        assertEquals("thrower", records.get(0).listener());
+        assertNotNull(records.get(0).start());
+    }
+
+    @Test
+    void onceFiresOnlyForTheFirstMatchThenCancels() {
+        List<StateChange> got = new CopyOnWriteArrayList<>();
+        Subscription s = bus.onStateChange("light.a").to("on").once().subscribe("once", got::add);
+        change("light.a", "off", "on");
+        change("light.a", "on", "off");
+        change("light.a", "off", "on");
+        Await.until("cancelled", s::isCancelled);
+        drained();
+        assertEquals(1, got.size());
+        assertTrue(bus.listeners().stream().noneMatch(l -> l.name().equals("once")));
+    }
+
+    @Test
+    void debounceRunsOnceWithTheLatestEventAfterQuiet() {
+        List<StateChange> got = new CopyOnWriteArrayList<>();
+        Subscription s = bus.onStateChange("sensor.x").debounce(Duration.ofSeconds(5)).subscribe("debounced", got::add);
+        change("sensor.x", "0", "1");
+        Await.until("first timer", () -> time.pending() == 1);
+        time.advance(Duration.ofSeconds(3));
+        change("sensor.x", "1", "2");
+        Await.until("second event matched", () -> s.stats().matched() == 2);
+        time.advance(Duration.ofSeconds(3)); // 6 s after the first, 3 s after the second: nothing yet
+        drained();
+        assertTrue(got.isEmpty(), "debounce must wait for 5 s of quiet");
+        time.advance(Duration.ofSeconds(2));
+        Await.until("debounced call", () -> got.size() == 1);
+        assertEquals("2", got.get(0).newValue());
+        assertEquals(1, s.stats().suppressed());
+    }
+
+    @Test
+    void throttleRunsTheFirstAndDropsUntilThePeriodEnds() {
+        List<StateChange> got = new CopyOnWriteArrayList<>();
+        Subscription s = bus.onStateChange("sensor.x").throttle(Duration.ofSeconds(10)).subscribe("throttled", got::add);
+        change("sensor.x", "0", "1");
+        change("sensor.x", "1", "2");
+        Await.until("two matched", () -> s.stats().matched() == 2);
+        time.advance(Duration.ofSeconds(10));
+        change("sensor.x", "2", "3");
+        Await.until("two calls", () -> got.size() == 2);
+        assertEquals(List.of("sensor.x=1", "sensor.x=3"), values(got));
+        assertEquals(1, s.stats().suppressed());
+    }
+
+    @Test
+    void holdForFiresOnlyWhenTheStateHoldsAndIsCancelledByAChange() {
+        List<StateChange> got = new CopyOnWriteArrayList<>();
+        Subscription s = bus.onStateChange("binary_sensor.door").to("on").holdFor(Duration.ofMinutes(2)).subscribe("door-open", got::add);
+        cache.put(st("binary_sensor.door", "on"));
+        change("binary_sensor.door", "off", "on");
+        Await.until("hold started", () -> time.pending() == 1);
+        time.advance(Duration.ofMinutes(1));
+        cache.put(st("binary_sensor.door", "off"));
+        change("binary_sensor.door", "on", "off"); // closes before 2 min: cancelled
+        Await.until("hold cancelled", () -> s.stats().suppressed() == 1 && time.pending() == 0);
+        time.advance(Duration.ofMinutes(5));
+        drained();
+        assertTrue(got.isEmpty());
+
+        cache.put(st("binary_sensor.door", "on"));
+        change("binary_sensor.door", "off", "on");
+        Await.until("second hold started", () -> time.pending() == 1);
+        bus.publish(new StateChange("binary_sensor.door", st("binary_sensor.door", "on", Map.of()),
+                st("binary_sensor.door", "on", Map.of("battery", 90)))); // attribute update keeps the hold
+        drained();
+        time.advance(Duration.ofMinutes(2));
+        Await.until("held call", () -> got.size() == 1);
+        assertEquals("on", got.get(0).newValue());
+    }
+
+    @Test
+    void immediateFiresAtRegistrationWithTheCurrentState() {
+        cache.put(st("light.a", "on"));
+        cache.put(st("light.b", "off"));
+        cache.put(st("switch.c", "on"));
+        List<StateChange> got = new CopyOnWriteArrayList<>();
+        bus.onStateChange("light").to("on").from("off").immediate().subscribe("imm", got::add);
+        Await.until("immediate call", () -> got.size() == 1);
+        drained();
+        assertEquals(1, got.size());
+        assertTrue(got.get(0).immediate());
+        assertNull(got.get(0).oldState());
+        assertEquals("light.a", got.get(0).entityId());
+    }
+
+    @Test
+    void timeoutInterruptsTheHandlerAndReportsIt() throws Exception {
+        List<BusError> errors = new CopyOnWriteArrayList<>();
+        CountDownLatch started = new CountDownLatch(1);
+        Subscription s = bus.onTopic("slow").timeout(Duration.ofSeconds(30)).onError(errors::add).subscribe("slow", m -> {
+            started.countDown();
+            new CountDownLatch(1).await(); // blocks until interrupted
+        });
+        bus.emit("slow", 1);
+        assertTrue(started.await(20, TimeUnit.SECONDS));
+        time.advance(Duration.ofSeconds(30));
+        Await.until("timeout reported", () -> errors.size() == 1);
+        assertEquals(BusError.Phase.TIMEOUT, errors.get(0).phase());
+        assertInstanceOf(TimeoutException.class, errors.get(0).error());
+        assertEquals(1, s.stats().failed());
+        Await.until("record", () -> records.size() == 1);
+        assertEquals(InvocationRecord.Outcome.TIMEOUT, records.get(0).outcome());
+    }
+
+    @Test
+    void singleModeSkipsEventsWhileRunning() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        List<Object> got = new CopyOnWriteArrayList<>();
+        Subscription s = bus.onTopic("t").mode(ExecutionMode.single()).subscribe("single", m -> {
+            got.add(m.payload());
+            started.countDown();
+            release.await();
+        });
+        bus.emit("t", 1);
+        assertTrue(started.await(20, TimeUnit.SECONDS));
+        bus.emit("t", 2);
+        Await.until("second skipped", () -> s.stats().suppressed() == 1);
+        release.countDown();
+        Await.until("first done", () -> records.size() == 1);
+        bus.emit("t", 3);
+        Await.until("third ran", () -> got.size() == 2);
+        assertEquals(List.of(1, 3), got);
+    }
+
+    @Test
+    void restartModeInterruptsTheRunningCallForTheNewEvent() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        List<Object> finished = new CopyOnWriteArrayList<>();
+        bus.onTopic("t").mode(ExecutionMode.restart()).subscribe("restart", m -> {
+            if (m.payload().equals(1)) {
+                started.countDown();
+                new CountDownLatch(1).await();
+            }
+            finished.add(m.payload());
+        });
+        bus.emit("t", 1);
+        assertTrue(started.await(20, TimeUnit.SECONDS));
+        bus.emit("t", 2);
+        Await.until("two records", () -> records.size() == 2);
+        assertEquals(List.of(2), finished);
+        assertTrue(records.stream().anyMatch(r -> r.outcome() == InvocationRecord.Outcome.CANCELLED));
+    }
+
+    @Test
+    void queuedModeKeepsOrderAndDropsBeyondItsDepth() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        List<Object> got = new CopyOnWriteArrayList<>();
+        Subscription s = bus.onTopic("t").mode(ExecutionMode.queued(3)).subscribe("queued", m -> {
+            started.countDown();
+            release.await();
+            got.add(m.payload());
+        });
+        bus.emit("t", 0);
+        assertTrue(started.await(20, TimeUnit.SECONDS));
+        for (int i = 1; i <= 5; i++) {
+            bus.emit("t", i);
+        }
+        Await.until("two dropped", () -> s.stats().dropped() == 2);
+        release.countDown();
+        Await.until("four calls", () -> got.size() == 4);
+        assertEquals(List.of(0, 1, 2, 3), got);
+    }
+
+    @Test
+    void parallelModeRunsCallsConcurrently() throws Exception {
+        CountDownLatch both = new CountDownLatch(2);
+        List<Boolean> sawOther = new CopyOnWriteArrayList<>();
+        bus.onTopic("t").mode(ExecutionMode.parallel()).subscribe("parallel", m -> {
+            both.countDown();
+            sawOther.add(both.await(20, TimeUnit.SECONDS));
+        });
+        bus.emit("t", 1);
+        bus.emit("t", 2);
+        Await.until("both calls returned", () -> sawOther.size() == 2);
+        assertEquals(List.of(true, true), sawOther);
+    }
+
+    @Test
+    void eachListenerSeesEventsInOrderUnderLoadWhileOthersAreSlowOrThrow() throws Exception {
+        int n = 20_000;
+        List<Integer> fast = new ArrayList<>();
+        CountDownLatch slowRelease = new CountDownLatch(1);
+        Subscription slow = bus.onTopic("load").subscribe("slow", m -> slowRelease.await());
+        bus.onTopic("load").onError(e -> { }).subscribe("thrower", m -> {
+            throw new IllegalStateException("always");
+        });
+        Subscription ordered = bus.onTopic("load").subscribe("ordered", m -> {
+            synchronized (fast) {
+                fast.add((Integer) m.payload());
+            }
+        });
+        for (int i = 0; i < n; i++) {
+            if (i % 500 == 0) { // keep the fast listener within its queue: this test is about order, not overflow
+                int sent = i;
+                Await.until("the fast listener catches up", () -> ordered.stats().invoked() >= sent - 500);
+            }
+            assertTrue(bus.publish(new BusMessage("load", i, time.now())));
+        }
+        Await.until("the fast listener got all " + n, () -> {
+            synchronized (fast) {
+                return fast.size() == n;
+            }
+        });
+        for (int i = 0; i < n; i++) {
+            assertEquals(i, fast.get(i), "order at " + i);
+        }
+        assertEquals(0, ordered.stats().dropped());
+        // the slow one is stuck in its first call: its queue (1000) filled and the rest was dropped and counted
+        Await.until("slow listener dropped the overflow", () -> slow.stats().dropped() == n - 1 - 1000);
+        slowRelease.countDown();
+        Await.until("slow listener drains its queue", () -> slow.stats().invoked() == 1001);
+    }
+
+    @Test
+    void queueOverflowDropsTheNewestAndCountsIt() throws Exception {
+        bus.close();
+        bus = newBus(5);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        List<Object> got = new CopyOnWriteArrayList<>();
+        Subscription s = bus.onTopic("t").subscribe("small", m -> {
+            started.countDown();
+            release.await();
+            got.add(m.payload());
+        });
+        bus.emit("t", 0);
+        assertTrue(started.await(20, TimeUnit.SECONDS));
+        for (int i = 1; i <= 10; i++) {
+            bus.emit("t", i);
+        }
+        Await.until("5 dropped", () -> s.stats().dropped() == 5);
+        release.countDown();
+        Await.until("six calls", () -> got.size() == 6);
+        assertEquals(List.of(0, 1, 2, 3, 4, 5), got);
+        assertEquals(11, s.stats().received());
+    }
+
+    @Test
+    void invalidCombinationsAreRejectedAtRegistration() {
+        Duration s = Duration.ofSeconds(1);
+        assertMessage("debounce and throttle", () -> bus.onTopic("t").debounce(s).throttle(s).subscribe("x", m -> { }));
+        assertMessage("once cannot be combined", () -> bus.onTopic("t").once().debounce(s).subscribe("x", m -> { }));
+        assertMessage("once cannot be combined", () -> bus.onTopic("t").once().throttle(s).subscribe("x", m -> { }));
+        assertMessage("holdFor and debounce", () -> bus.onStateChange("a.b").holdFor(s).debounce(s).subscribe("x", c -> { }));
+        assertMessage("debounce must be positive", () -> bus.onTopic("t").debounce(Duration.ZERO).subscribe("x", m -> { }));
+        assertMessage("timeout must be positive", () -> bus.onTopic("t").timeout(Duration.ofSeconds(-1)).subscribe("x", m -> { }));
+        assertMessage("non-blank name", () -> bus.onTopic("t").subscribe(" ", m -> { }));
+        assertMessage("depth >= 1", () -> ExecutionMode.queued(0));
+        assertTrue(bus.listeners().isEmpty());
+    }
+
+    private static void assertMessage(String part, org.junit.jupiter.api.function.Executable e) {
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, e);
+        assertTrue(ex.getMessage().contains(part), ex.getMessage());
+    }
+
+    @Test
+    void registrationByNameIsIdempotentPerIfExists() {
+        Subscription first = bus.onTopic("t").subscribe("named", m -> { });
+        IllegalStateException dup = assertThrows(IllegalStateException.class, () -> bus.onTopic("t").subscribe("named", m -> { }));
+        assertTrue(dup.getMessage().contains("ifExists"), dup.getMessage());
+        assertSame(first, bus.onTopic("t").ifExists(IfExists.SKIP).subscribe("named", m -> { }));
+        IllegalStateException drift = assertThrows(IllegalStateException.class,
+                () -> bus.onTopic("u").ifExists(IfExists.SKIP).subscribe("named", m -> { }));
+        assertTrue(drift.getMessage().contains("targets"), drift.getMessage());
+        Subscription replaced = bus.onTopic("u").ifExists(IfExists.REPLACE).subscribe("named", m -> { });
+        assertTrue(first.isCancelled());
+        assertNotSame(first, replaced);
+        assertEquals(1, bus.listeners().size());
+    }
+
+    @Test
+    void serviceCallListenerMatchesDomainServiceAndData() {
+        List<HaEvent> got = new CopyOnWriteArrayList<>();
+        bus.onServiceCall("light", "turn_*").whereData("service_data.entity_id", Conditions.glob("light.k*"))
+                .subscribe("calls", got::add);
+        bus.publish(haEvent("call_service", Map.of("domain", "light", "service", "turn_on", "service_data", Map.of("entity_id", "light.kitchen"))));
+        bus.publish(haEvent("call_service", Map.of("domain", "light", "service", "turn_on", "service_data", Map.of("entity_id", "light.hall"))));
+        bus.publish(haEvent("call_service", Map.of("domain", "switch", "service", "turn_on", "service_data", Map.of("entity_id", "light.kitchen"))));
+        bus.publish(haEvent("other", Map.of("domain", "light", "service", "turn_on")));
+        bus.publish(haEvent("call_service", Map.of("domain", "light", "service", "toggle", "service_data", Map.of("entity_id", "light.k2"))));
+        Await.until("one call", () -> got.size() == 1);
+        drained();
+        assertEquals(1, got.size());
+        assertEquals(5, tapped.stream().filter(HaEvent.class::isInstance).count());
+    }
+
+    @Test
+    void eventListenersFilterByType() {
+        List<HaEvent> typed = new CopyOnWriteArrayList<>();
+        List<HaEvent> all = new CopyOnWriteArrayList<>();
+        bus.onEvent("my_event").subscribe("typed", typed::add);
+        bus.onEvent(null).subscribe("all", all::add);
+        bus.publish(haEvent("my_event", Map.of()));
+        bus.publish(haEvent("other", Map.of()));
+        Await.until("all", () -> typed.size() == 1 && all.size() == 2);
+    }
+
+    @Test
+    void emitReachesTopicGlobListeners() {
+        List<BusMessage> got = new CopyOnWriteArrayList<>();
+        bus.onTopic("app.*.ready").subscribe("apps", got::add);
+        bus.emit("app.one.ready", "x");
+        bus.emit("app.one.stopped", "y");
+        Await.until("one", () -> got.size() == 1);
+        drained();
+        assertEquals("x", got.get(0).payload());
+    }
+
+    @Test
+    void cancelledListenerGetsNothingMore() {
+        List<BusMessage> got = new CopyOnWriteArrayList<>();
+        Subscription s = bus.onTopic("t").subscribe("c", got::add);
+        bus.emit("t", 1);
+        Await.until("first", () -> got.size() == 1);
+        s.cancel();
+        s.cancel();
+        bus.emit("t", 2);
+        drained();
+        assertEquals(1, got.size());
+    }
+
+    private static HaEvent haEvent(String type, Map<String, Object> data) {
+        return new HaEvent(type, data, "LOCAL", null, null, 1);
+    }
+}

@@ -1,0 +1,131 @@
+package org.hassette.it;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.hassette.api.bus.EventBus;
+import org.hassette.api.bus.StateChange;
+import org.hassette.api.bus.Subscription;
+import org.hassette.api.ha.HomeAssistantConnection;
+import org.hassette.api.ha.StateCache;
+import org.hassette.api.lifecycle.ResourceProperties;
+import org.hassette.api.lifecycle.ResourceStatusService;
+import org.hassette.simulator.HaSimulator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
+
+/**
+ * The event bus in a real framework: ready without Home Assistant, then fed by the connection and
+ * the state cache once the HA simulator is configured through Config Admin.
+ */
+class EventBusIT {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @InjectBundleContext
+    BundleContext context;
+
+    @InjectService(timeout = 10_000)
+    ConfigurationAdmin configAdmin;
+
+    @InjectService(timeout = 10_000)
+    EventBus bus;
+
+    private HaSimulator sim;
+    private Path tokenFile;
+    private Subscription subscription;
+    private ServiceRegistration<EventHandler> handlerRegistration;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (subscription != null) {
+            subscription.cancel();
+        }
+        if (handlerRegistration != null) {
+            handlerRegistration.unregister();
+        }
+        configAdmin.getConfiguration("org.hassette.websocket", "?").delete();
+        Await.until("HomeAssistantConnection withdrawn after the configuration was deleted", WAIT,
+                () -> context.getServiceReference(HomeAssistantConnection.class) == null);
+        if (sim != null) {
+            sim.close();
+        }
+        if (tokenFile != null) {
+            Files.deleteIfExists(tokenFile);
+        }
+    }
+
+    @Test
+    void simulatorStateChangeReachesBusListenerOnceAndEventAdmin() throws Exception {
+        // the bus is ready before any HA is configured
+        assertNull(context.getServiceReference(HomeAssistantConnection.class), "no connection yet");
+        assertNotNull(bus);
+
+        List<Object> seen = new CopyOnWriteArrayList<>();
+        List<String> threads = new CopyOnWriteArrayList<>();
+        subscription = bus.onStateChange("sensor.bus_it").subscribe("bus-it", (StateChange c) -> {
+            threads.add(Thread.currentThread().getName());
+            seen.add(c.newValue());
+        });
+        List<Event> posted = new CopyOnWriteArrayList<>();
+        Dictionary<String, Object> hp = new Hashtable<>();
+        hp.put(EventConstants.EVENT_TOPIC, "org/hassette/event/state_changed");
+        hp.put(EventConstants.EVENT_FILTER, "(entity_id=sensor.bus_it)");
+        handlerRegistration = context.registerService(EventHandler.class, posted::add, hp);
+
+        String token = "it-" + UUID.randomUUID();
+        sim = HaSimulator.builder().token(token).entities(10).build().start();
+        tokenFile = Files.createTempFile("ha-token", ".txt");
+        Files.writeString(tokenFile, token + "\n");
+        Configuration c = configAdmin.getConfiguration("org.hassette.websocket", "?");
+        Dictionary<String, Object> p = new Hashtable<>();
+        p.put("url", sim.url());
+        p.put("token.file", tokenFile.toString());
+        p.put("reconnect.base.ms", 100L);
+        p.put("reconnect.max.ms", 500L);
+        c.update(p);
+        // the state cache feeds the bus once it is registered (synced); changes before it are not state changes
+        Await.until("StateCache registered", WAIT, () -> context.getServiceReference(StateCache.class) != null);
+        Await.until("the bus bound the state cache (bus reason: " + busReason() + ")", WAIT,
+                () -> busReason().contains("from the state cache") && busReason().contains("HA events connected"));
+
+        sim.setState("sensor.bus_it", "42", Map.of("unit_of_measurement", "W"));
+        Await.until("the bus listener saw 42", WAIT, () -> seen.contains("42"));
+        Await.until("EventAdmin got the state_changed event", WAIT, () -> !posted.isEmpty());
+        Event e = posted.get(0);
+        assertEquals("org/hassette/event/state_changed", e.getTopic());
+        assertEquals("state_changed", e.getProperty("event_type"));
+
+        // exactly once: a later change arrives next, with no second 42 in between (per-listener order)
+        sim.setState("sensor.bus_it", "43", Map.of("unit_of_measurement", "W"));
+        Await.until("the bus listener saw 43", WAIT, () -> seen.contains("43"));
+        assertEquals(List.of("42", "43"), seen);
+        assertEquals(2, subscription.stats().invoked());
+        assertTrue(threads.stream().allMatch(t -> t.startsWith("hassette-bus-handler-")), threads.toString());
+    }
+
+    private String busReason() {
+        try {
+            var refs = context.getServiceReferences(ResourceStatusService.class, "(" + ResourceProperties.RESOURCE + "=bus)");
+            return refs.isEmpty() ? "no status" : String.valueOf(refs.iterator().next().getProperty(ResourceProperties.REASON));
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -72,6 +72,20 @@ public interface Scheduler {
      */
     JobHandle runAtSun(SunEvent event, Duration offset, ScheduledTask task, JobOptions options);
 
+    /**
+     * Runs at the time an entity holds (its state, or one attribute), plus {@code offset}, and plans
+     * again whenever that value changes: an {@code input_datetime} alarm, a sensor with a timestamp,
+     * the next-dawn attribute of {@code sun.sun}. A value with a date ({@code 2026-11-28T07:30:00+01:00},
+     * {@code 2026-11-28 07:30:00}, {@code 2026-11-28}) runs once at that instant (local values in the
+     * scheduler's zone); a time without a date ({@code 07:30:00}) runs every day at that time. While the
+     * entity is unknown, unavailable or holds a past instant the job waits (status COMPLETED) and is
+     * planned again on the next change.
+     *
+     * @param attribute attribute holding the time, or {@code null} for the state
+     * @throws InvalidScheduleException for an entity id that is not {@code domain.object_id}
+     */
+    JobHandle runAtEntityTime(String entityId, String attribute, Duration offset, ScheduledTask task, JobOptions options);
+
     /** The location sun events are computed for: from Home Assistant when connected, else configured. */
     Optional<Location> location();
 

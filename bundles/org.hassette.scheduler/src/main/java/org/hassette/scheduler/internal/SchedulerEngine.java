@@ -57,6 +57,7 @@ final class SchedulerEngine implements Scheduler, VirtualClock.Listener {
     private final Map<String, Job> jobs = new LinkedHashMap<>();
     private long sequence;
     private volatile Runnable wakeup = () -> { };
+    private volatile java.util.function.BiFunction<String, String, Optional<String>> entityValues = (e, a) -> Optional.empty();
 
     SchedulerEngine(Clock clock, Executor workers, RandomGenerator random, Supplier<Optional<Location>> location) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -180,6 +181,61 @@ final class SchedulerEngine implements Scheduler, VirtualClock.Listener {
     }
 
     @Override
+    public JobHandle runAtEntityTime(String entityId, String attribute, Duration offset, ScheduledTask task, JobOptions options) {
+        if (entityId == null || !entityId.matches("[a-z0-9_]+\\.[a-z0-9_]+")) {
+            throw new InvalidScheduleException(String.valueOf(entityId), 0, "not an entity id (domain.object_id)");
+        }
+        return register(new EntityTimeTrigger(entityId, attribute, offset, clock.zone(), (e, a) -> entityValues.apply(e, a)),
+                task, options, entityId, true);
+    }
+
+    /** Where entity values come from (the platform's state cache); until set, entities hold no time. */
+    public void entityValues(java.util.function.BiFunction<String, String, Optional<String>> source) {
+        entityValues = source == null ? (e, a) -> Optional.empty() : source;
+    }
+
+    /** The entities that time at least one job. */
+    public java.util.Set<String> entityTimedEntities() {
+        synchronized (lock) {
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (Job job : jobs.values()) {
+                if (job.trigger instanceof EntityTimeTrigger t) {
+                    ids.add(t.entityId);
+                }
+            }
+            return ids;
+        }
+    }
+
+    /** An entity changed: every job timed by it is planned again from its new value. */
+    public void entityChanged(String entityId) {
+        boolean changed = false;
+        synchronized (lock) {
+            Instant now = clock.now();
+            for (Job job : jobs.values()) {
+                if (job.trigger instanceof EntityTimeTrigger t && t.entityId.equals(entityId) && job.status != JobStatus.CANCELLED) {
+                    if (job.pending != null) {
+                        job.pending.cancelled = true;
+                        job.pending = null;
+                    }
+                    ZonedDateTime first;
+                    try {
+                        first = t.first(now.atZone(clock.zone()));
+                    } catch (RuntimeException e) {
+                        LOG.warn("Job '{}' cannot read the time in {}: {}", job.name, entityId, e.toString());
+                        first = null;
+                    }
+                    job.plan(first, now);
+                    changed = true;
+                }
+            }
+        }
+        if (changed) {
+            wakeup.run();
+        }
+    }
+
+    @Override
     public Optional<Location> location() {
         return location.get();
     }
@@ -190,11 +246,15 @@ final class SchedulerEngine implements Scheduler, VirtualClock.Listener {
     }
 
     private JobHandle register(Trigger trigger, ScheduledTask task, JobOptions options, String given) {
+        return register(trigger, task, options, given, false);
+    }
+
+    private JobHandle register(Trigger trigger, ScheduledTask task, JobOptions options, String given, boolean mayWait) {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(options, "options");
         ZonedDateTime now = clock.zonedNow();
         ZonedDateTime first = trigger.first(now);
-        if (first == null) {
+        if (first == null && !mayWait) {
             throw new InvalidScheduleException(given, 0, "it never fires after " + now);
         }
         Job job;
@@ -348,6 +408,7 @@ final class SchedulerEngine implements Scheduler, VirtualClock.Listener {
                 status = JobStatus.COMPLETED;
                 return;
             }
+            status = JobStatus.SCHEDULED; // an entity-timed job waiting for a value comes back to life
             Instant fireAt = next.toInstant().plus(jitter());
             if (fireAt.isBefore(now)) {
                 fireAt = now;

@@ -126,6 +126,26 @@ public class SchedulerService {
         });
     }
 
+    private volatile org.hassette.api.ha.Subscription stateListener;
+
+    /** Entity-timed jobs read their times from the state cache and are planned again when those entities change. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindStateCache(org.hassette.api.ha.StateCache cache) {
+        engine.entityValues((entityId, attribute) -> cache.get(entityId).map(state -> attribute == null ? state.state()
+                : state.attributes().get(attribute) == null ? null : String.valueOf(state.attributes().get(attribute))));
+        stateListener = cache.addListener((entityId, before, after) -> engine.entityChanged(entityId));
+        // a fresh cache (new connection) may hold new values for every entity-timed job
+        engine.entityTimedEntities().forEach(engine::entityChanged);
+    }
+
+    void unbindStateCache(org.hassette.api.ha.StateCache cache) {
+        org.hassette.api.ha.Subscription l = stateListener;
+        if (l != null) {
+            l.close();
+        }
+        // keep planned runs: the last known times stay valid while Home Assistant is away
+    }
+
     void unbindHomeAssistantApi(HomeAssistantApi api) {
         // keep the last location Home Assistant gave: a house does not move while disconnected
     }

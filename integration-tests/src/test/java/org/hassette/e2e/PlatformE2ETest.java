@@ -51,6 +51,32 @@ class PlatformE2ETest {
             assertEquals(1, restartUnknown.code());
             assertTrue(restartUnknown.err().startsWith("error: no core resource named 'nope'"), restartUnknown.err());
 
+            // the demo home from the shell: states, one state, a service call that changes it, an event, jobs
+            PlatformProcess.Result lights = PlatformProcess.exec(home, "hassette:states 'light.*'");
+            assertEquals(0, lights.code(), lights.err());
+            Matcher light = Pattern.compile("\\n(light\\.[a-z0-9_]+) +(on|off) ").matcher(lights.out());
+            assertTrue(light.find(), lights.out());
+            String lightId = light.group(1);
+            PlatformProcess.Result call = PlatformProcess.exec(home, "hassette:call light.turn_off entity_id=" + lightId);
+            assertEquals(0, call.code(), call.err());
+            assertTrue(call.out().startsWith("called light.turn_off (context "), call.out());
+            p.await(lightId + " off in the state cache", Duration.ofSeconds(10), () -> {
+                try {
+                    return PlatformProcess.exec(home, "hassette:state " + lightId).out().startsWith(lightId + " = off");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            PlatformProcess.Result fire = PlatformProcess.exec(home, "hassette:fire e2e_doorbell door=front count=2");
+            assertEquals(0, fire.code(), fire.err());
+            PlatformProcess.Result unknown = PlatformProcess.exec(home, "hassette:state light.nowhere");
+            assertEquals(1, unknown.code());
+            assertTrue(unknown.err().startsWith("error: unknown entity 'light.nowhere'"), unknown.err());
+            assertEquals(0, PlatformProcess.exec(home, "hassette:jobs").code());
+            PlatformProcess.Result noJob = PlatformProcess.exec(home, "hassette:run nope");
+            assertEquals(1, noJob.code());
+            assertTrue(noJob.err().startsWith("error: no job named 'nope'"), noJob.err());
+
             PlatformProcess.Result bad = PlatformProcess.exec(home, "no-such-command");
             assertEquals(1, bad.code());
             assertTrue(bad.err().contains("unknown command"), bad.err());

@@ -167,13 +167,22 @@ public class CoreReadiness {
         } catch (IllegalStateException alreadyGone) {
             // bundle stopping
         }
-        if (warn && !closed && lossWarningPending.compareAndSet(false, true)) {
+        if (warn && !closed && !frameworkStopping() && lossWarningPending.compareAndSet(false, true)) {
             // one warning per burst: a flapping resource queues at most one explanation at a time
             runLogged(() -> {
                 lossWarningPending.set(false);
                 List<ResourceReport> blocked = blocked();
                 LOG.warn("Hassette core is no longer ready{}", blocked.isEmpty() ? " (ready again since)" : ". Blocked resources:" + lines(blocked));
             });
+        }
+    }
+
+    /** A platform that is shutting down loses readiness on purpose: no warning for that. */
+    private boolean frameworkStopping() {
+        try {
+            return context.getBundle(0).getState() == org.osgi.framework.Bundle.STOPPING;
+        } catch (IllegalStateException invalidContext) {
+            return true;
         }
     }
 

@@ -6,11 +6,10 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
+import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.hassette.api.ha.EntityState;
 import org.hassette.api.ha.StateCache;
 import org.hassette.api.scheduler.Clock;
@@ -79,11 +78,13 @@ public interface ConstraintContext {
         return of(clock, sunTimes, () -> states);
     }
 
-    /** A context over a fixed set of states, for tests. */
+    /** A context over a collection of states, for tests; read on each call, so later changes to it are seen. */
     static ConstraintContext of(Clock clock, SunTimes sunTimes, Collection<EntityState> states) {
-        Map<String, EntityState> byId = states.stream().collect(Collectors.toUnmodifiableMap(EntityState::entityId, s -> s, (a, b) -> b));
-        SimpleContext.Lookup lookup = new SimpleContext.Lookup(id -> Optional.ofNullable(byId.get(id)),
-                d -> byId.values().stream().filter(s -> s.domain().equals(d)).sorted((a, b) -> a.entityId().compareTo(b.entityId())).toList());
+        Objects.requireNonNull(states, "states");
+        SimpleContext.Lookup lookup = new SimpleContext.Lookup(
+                id -> List.copyOf(states).stream().filter(s -> s.entityId().equals(id)).reduce((a, b) -> b),
+                d -> List.copyOf(states).stream().filter(s -> s.domain().equals(d))
+                        .sorted(Comparator.comparing(EntityState::entityId)).toList());
         return new SimpleContext(clock, sunTimes, () -> lookup);
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hassette.api.ha.HomeAssistantApi;
+import org.hassette.api.ha.StateCache;
 import org.hassette.api.lifecycle.HassetteResource;
 import org.hassette.api.lifecycle.ResourceLifecycle;
 import org.hassette.api.lifecycle.ResourceRole;
@@ -78,6 +79,8 @@ public class SchedulerService {
     private final Optional<Location> configured;
     private final Object monitor = new Object();
     private volatile Location fromHomeAssistant;
+    /** Read by job constraints; bound after construction (dynamic). */
+    private volatile StateCache states;
     private volatile boolean running = true;
     private boolean kicked;
 
@@ -124,6 +127,19 @@ public class SchedulerService {
                 LOG.warn("Home Assistant's get_config has no usable location ({}); using the configured one", bad.getMessage());
             }
         });
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindStateCache(StateCache cache) {
+        states = cache;
+        engine.states(cache);
+    }
+
+    void unbindStateCache(StateCache cache) {
+        if (states == cache) {
+            states = null;
+            engine.states(null);
+        }
     }
 
     void unbindHomeAssistantApi(HomeAssistantApi api) {

@@ -21,7 +21,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.Map;
+import org.hassette.api.constraints.Constraint;
+import org.hassette.api.constraints.ConstraintContext;
+import org.hassette.api.constraints.ConstraintContext.SunTimes;
+import org.hassette.api.constraints.Constraints;
+import org.hassette.api.ha.EntityState;
 import org.hassette.api.scheduler.InvalidScheduleException;
+import org.hassette.api.scheduler.RunRecord;
 import org.hassette.api.scheduler.JobHandle;
 import org.hassette.api.scheduler.JobInfo;
 import org.hassette.api.scheduler.JobOptions;
@@ -192,6 +199,35 @@ class SchedulerEngineTest {
                 info.history().stream().map(r -> r.outcome()).toList());
         assertEquals("where: nobody home", info.history().get(0).detail());
         assertEquals(1, runs.size());
+    }
+
+    @Test
+    void constraintSkipsAreRecordedWithTheVerdictsReason() {
+        List<EntityState> states = new ArrayList<>();
+        states.add(new EntityState("person.alice", "not_home", Map.of(), null, null, null));
+        scheduler.constraintContext(ConstraintContext.of(clock, SunTimes.none(), states));
+        Constraint quiet = Constraints.between(LocalTime.of(12, 0), LocalTime.of(12, 2)).named("lunch");
+        JobHandle h = scheduler.runEvery(Duration.ofMinutes(1), this::record,
+                JobOptions.builder().name("gated").constrainedBy(Constraints.not(quiet), Constraints.anyoneHome()).build());
+        clock.advance(Duration.ofMinutes(2)); // 12:01 inside lunch, 12:02 nobody home
+        states.set(0, new EntityState("person.alice", "home", Map.of(), null, null, null));
+        clock.advance(Duration.ofMinutes(1)); // 12:03
+        List<RunRecord> history = h.info().history();
+        assertEquals(List.of(RunOutcome.SKIPPED, RunOutcome.SKIPPED, RunOutcome.SUCCEEDED),
+                history.stream().map(RunRecord::outcome).toList());
+        assertEquals("constraint: not lunch: lunch: inside 12:00–12:02 (now 12:01)", history.get(0).detail());
+        assertEquals("constraint: anyone home: home: none; away: person.alice", history.get(1).detail());
+        assertEquals(1, runs.size());
+    }
+
+    @Test
+    void aThrowingConstraintIsRecordedAsFailed() {
+        Constraint broken = Constraint.of("sensor ok", c -> { throw new IllegalStateException("no sensor"); });
+        JobHandle h = scheduler.runIn(Duration.ZERO, this::record, JobOptions.builder().name("c").constrainedBy(broken).build());
+        clock.advance(Duration.ZERO);
+        assertEquals(RunOutcome.FAILED, h.info().lastOutcome().orElseThrow());
+        assertTrue(h.info().lastRun().orElseThrow().detail().startsWith("constraint 'sensor ok' threw"));
+        assertTrue(runs.isEmpty());
     }
 
     @Test

@@ -32,7 +32,7 @@ import org.hassette.api.scheduler.SunOffset;
  */
 public final class Constraints {
     private static final DateTimeFormatter HM = DateTimeFormatter.ofPattern("HH:mm");
-    /** Entities {@link #anyoneHome()} and friends read: {@code person.*}, or {@code device_tracker.*} when there are no persons. */
+    /** The state that counts as home for {@link #anyoneHome()}, {@link #everyoneHome()} and {@link #noOneHome()}. */
     public static final String HOME = "home";
 
     private Constraints() {
@@ -193,7 +193,10 @@ public final class Constraints {
 
     // ---- presence ----
 
-    /** Holds when at least one tracked person is {@code home}. */
+    /**
+     * Holds when at least one tracked person is {@code home}. Tracked: the {@code person.*} entities,
+     * or the {@code device_tracker.*} ones when there are no persons (a person aggregates its trackers).
+     */
     public static Constraint anyoneHome() {
         return presence("anyone home", (home, away) -> !home.isEmpty());
     }

@@ -195,6 +195,16 @@ class ConstraintsTest {
     }
 
     @Test
+    void theReadmeExampleSaysWhatTheReadmeSays() {
+        states.add(state("person.alice", "home"));
+        Constraint quiet = between(LocalTime.of(22, 0), LocalTime.of(7, 0)).named("quiet-hours");
+        Constraint awake = allOf(not(quiet), anyoneHome()).named("awake-and-home");
+        assertTrue(awake.check(ctx()).allowed());
+        at("23:14");
+        assertEquals("awake-and-home: not quiet-hours: quiet-hours: inside 22:00–07:00 (now 23:14)", awake.check(ctx()).message());
+    }
+
+    @Test
     void customPredicateWithAName() {
         Constraint even = Constraint.of("even minute", c -> c.zonedNow().getMinute() % 2 == 0);
         assertEquals(Verdict.allow("even minute", "held"), even.check(ctx()));

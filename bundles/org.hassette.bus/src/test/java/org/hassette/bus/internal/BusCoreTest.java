@@ -205,6 +205,19 @@ class BusCoreTest {
     }
 
     @Test
+    void throwingConstraintCountsAsAPredicateError() {
+        List<BusError> errors = new CopyOnWriteArrayList<>();
+        Constraint broken = Constraint.of("sensor ok", c -> { throw new IllegalStateException("no sensor"); });
+        Subscription s = bus.onTopic("t").constrainedBy(broken).onError(errors::add).subscribe("t-listener", m -> fail("called"));
+        bus.emit("t", null);
+        Await.until("error reported", () -> errors.size() == 1);
+        assertEquals(BusError.Phase.PREDICATE, errors.get(0).phase());
+        assertEquals(1, s.stats().predicateErrors());
+        assertEquals(0, s.stats().skipped());
+        assertEquals(0, s.stats().invoked());
+    }
+
+    @Test
     void throwingHandlerIsReportedRecordedAndKeepsItsListenerAlive() {
         List<BusError> errors = new CopyOnWriteArrayList<>();
         AtomicInteger calls = new AtomicInteger();

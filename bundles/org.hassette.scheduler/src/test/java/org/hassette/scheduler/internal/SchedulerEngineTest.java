@@ -221,6 +221,36 @@ class SchedulerEngineTest {
     }
 
     @Test
+    void sunRelativeConstraintUsesTheSchedulersSunTimes() {
+        location = Optional.of(new Location(48.1372, 11.5761, 0)); // Munich
+        ZonedDateTime sunset = scheduler.sunTime(SunEvent.SUNSET, clock.zonedNow().toLocalDate()).orElseThrow();
+        ZonedDateTime darkFrom = sunset.plusMinutes(30);
+        Constraint dark = Constraints.between(SunEvent.SUNSET.plus(Duration.ofMinutes(30)), SunEvent.SUNRISE).named("dark");
+        JobHandle before = scheduler.runOnce(darkFrom.minusMinutes(1), this::record, JobOptions.builder().name("before").constrainedBy(dark).build());
+        JobHandle after = scheduler.runOnce(darkFrom.plusMinutes(1), this::record, JobOptions.builder().name("after").constrainedBy(dark).build());
+        clock.advanceTo(darkFrom.plusMinutes(2));
+        RunRecord skipped = before.info().lastRun().orElseThrow();
+        assertEquals(RunOutcome.SKIPPED, skipped.outcome());
+        assertTrue(skipped.detail().startsWith("constraint: dark: outside sunset + 30 min–sunrise = "
+                + darkFrom.toLocalTime().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)), skipped.detail());
+        assertEquals(RunOutcome.SUCCEEDED, after.info().lastOutcome().orElseThrow());
+        assertEquals(1, runs.size());
+    }
+
+    @Test
+    void withoutSunTimesOrStatesConstraintsSayWhy() {
+        JobHandle h = scheduler.runIn(Duration.ZERO, this::record, JobOptions.builder().name("nothing-known")
+                .constrainedBy(Constraints.anyOf(Constraints.between(SunEvent.SUNSET, SunEvent.SUNRISE),
+                        Constraints.entityIs("input_boolean.guest", "on")).named("dark-or-guest"))
+                .build());
+        clock.advance(Duration.ZERO);
+        assertEquals("constraint: dark-or-guest: none held: between sunset–sunrise: no sunset time known for 2026-03-27"
+                + " (no location, or the sun does not rise/set); input_boolean.guest is on: entity states are not available"
+                + " (state cache not synced)", h.info().lastRun().orElseThrow().detail());
+        assertTrue(runs.isEmpty());
+    }
+
+    @Test
     void aThrowingConstraintIsRecordedAsFailed() {
         Constraint broken = Constraint.of("sensor ok", c -> { throw new IllegalStateException("no sensor"); });
         JobHandle h = scheduler.runIn(Duration.ZERO, this::record, JobOptions.builder().name("c").constrainedBy(broken).build());

@@ -1,6 +1,7 @@
 package org.hassette.api.bus;
 
 import java.time.Duration;
+import org.hassette.api.constraints.Constraint;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -17,6 +18,15 @@ public interface ListenerBuilder<E, B extends ListenerBuilder<E, B>> {
 
     /** Adds a predicate on the event; all predicates must hold. A throwing predicate counts as not matching and is reported. */
     B where(Condition<? super E> predicate);
+
+    /**
+     * Runs the handler only while every constraint allows it, checked right before each call (after
+     * filters, {@code holdFor}, {@code debounce} and {@code throttle}). A call a constraint says no to is
+     * skipped: counted in {@link ListenerStats#skipped()} and reported to {@link InvocationListener}s
+     * with outcome {@link InvocationRecord.Outcome#SKIPPED} and the verdict's message as detail; it does
+     * not use up {@link #once()}. A throwing constraint counts as a throwing predicate.
+     */
+    B constrainedBy(Constraint... constraints);
 
     /** Removed after the first invocation attempt, even if the handler failed. */
     B once();

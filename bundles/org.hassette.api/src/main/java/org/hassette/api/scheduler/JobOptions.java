@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import org.hassette.api.constraints.Constraint;
 
 /**
  * Options of a job, built with {@link #builder()}: name, group, jitter, {@code where} predicates,
- * timeout, error handler. {@link #defaults()} has none of them (a generated name, no group).
+ * constraints, timeout, error handler. {@link #defaults()} has none of them (a generated name, no group).
  */
 public final class JobOptions {
     private static final JobOptions DEFAULTS = builder().build();
@@ -27,6 +28,7 @@ public final class JobOptions {
     private final Duration jitterMin;
     private final Duration jitterMax;
     private final List<Where> where;
+    private final List<Constraint> constraints;
     private final Duration timeout;
     private final JobErrorHandler onError;
 
@@ -36,6 +38,7 @@ public final class JobOptions {
         this.jitterMin = b.jitterMin;
         this.jitterMax = b.jitterMax;
         this.where = List.copyOf(b.where);
+        this.constraints = List.copyOf(b.constraints);
         this.timeout = b.timeout;
         this.onError = b.onError;
     }
@@ -75,6 +78,14 @@ public final class JobOptions {
         return where;
     }
 
+    /**
+     * Constraints checked before each run, after the {@code where} predicates, in order; the first
+     * whose verdict says no skips the run, recorded with the verdict's message.
+     */
+    public List<Constraint> constraints() {
+        return constraints;
+    }
+
     /** Longest a run may take before it is interrupted and recorded as timed out. */
     public Optional<Duration> timeout() {
         return Optional.ofNullable(timeout);
@@ -92,6 +103,7 @@ public final class JobOptions {
         private Duration jitterMin = Duration.ZERO;
         private Duration jitterMax = Duration.ZERO;
         private final List<Where> where = new ArrayList<>();
+        private final List<Constraint> constraints = new ArrayList<>();
         private Duration timeout;
         private JobErrorHandler onError;
 
@@ -134,6 +146,17 @@ public final class JobOptions {
         /** Runs only when {@code predicate} says yes; otherwise the run is recorded as skipped with {@code reason}. */
         public Builder where(String reason, BooleanSupplier predicate) {
             where.add(new Where(reason, predicate));
+            return this;
+        }
+
+        /**
+         * Runs only while every constraint allows it; otherwise the run is recorded as skipped with
+         * the verdict's message, e.g. {@code constraint: quiet-hours: inside 22:00–07:00 (now 23:14)}.
+         */
+        public Builder constrainedBy(Constraint... constraints) {
+            for (Constraint c : constraints) {
+                this.constraints.add(Objects.requireNonNull(c, "constraint"));
+            }
             return this;
         }
 

@@ -4,9 +4,9 @@ package org.hassette.api.scheduler;
 public enum RunOutcome {
     /** The task returned normally. */
     SUCCEEDED,
-    /** The task threw, or a {@code where} predicate threw. */
+    /** The task threw, or a {@code where} predicate or a constraint threw. */
     FAILED,
-    /** Not run: a {@code where} predicate said no, or the previous run was still going. */
+    /** Not run: a {@code where} predicate or a constraint said no, or the previous run was still going. */
     SKIPPED,
     /** The task ran longer than its timeout and was interrupted. */
     TIMED_OUT

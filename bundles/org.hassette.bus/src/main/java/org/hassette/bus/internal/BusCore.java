@@ -1,6 +1,8 @@
 package org.hassette.bus.internal;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +27,9 @@ import org.hassette.api.bus.HaEventBuilder;
 import org.hassette.api.bus.Handler;
 import org.hassette.api.bus.IfExists;
 import org.hassette.api.bus.InvocationRecord;
+import org.hassette.api.constraints.Constraint;
+import org.hassette.api.constraints.ConstraintContext;
+import org.hassette.api.scheduler.Clock;
 import org.hassette.api.bus.ListenerBuilder;
 import org.hassette.api.bus.StateChange;
 import org.hassette.api.bus.StateChangeBuilder;
@@ -56,6 +61,7 @@ final class BusCore implements EventBus, AutoCloseable {
     private final Thread router;
     private volatile boolean running = true;
     private volatile long lastDropWarning;
+    private volatile ConstraintContext constraintContext;
 
     /**
      * @param tap called on the router thread with every event before it is routed (EventAdmin bridge); must not block
@@ -65,6 +71,7 @@ final class BusCore implements EventBus, AutoCloseable {
         this.time = time;
         this.handlers = handlers;
         this.cache = cache;
+        this.constraintContext = defaultConstraintContext();
         this.queueCapacity = queueCapacity;
         this.ingress = new ArrayBlockingQueue<>(ingressCapacity);
         this.telemetry = telemetry;
@@ -73,6 +80,27 @@ final class BusCore implements EventBus, AutoCloseable {
         this.router = new Thread(this::routeLoop, "hassette-bus-router");
         router.setDaemon(true);
         router.start();
+    }
+
+    /** What constraints see without a scheduler: the bus's time in the system zone, no sun times, the state cache. */
+    ConstraintContext defaultConstraintContext() {
+        Clock clock = new Clock() {
+            @Override
+            public Instant now() {
+                return time.now();
+            }
+
+            @Override
+            public ZoneId zone() {
+                return ZoneId.systemDefault();
+            }
+        };
+        return ConstraintContext.of(clock, ConstraintContext.SunTimes.none(), cache);
+    }
+
+    /** Replaces what listener constraints see (the scheduler's clock and sun times, or fixed ones in tests). */
+    void constraintContext(ConstraintContext context) {
+        this.constraintContext = Objects.requireNonNull(context, "context");
     }
 
     /** Whether the router thread runs. */
@@ -211,7 +239,8 @@ final class BusCore implements EventBus, AutoCloseable {
                     case REPLACE -> existing.cancel();
                 }
             }
-            created = new ListenerRuntime<>(name, spec, handler, handlers, time, queueCapacity, telemetry, this::removed, log);
+            created = new ListenerRuntime<>(name, spec, handler, handlers, time, queueCapacity, telemetry, this::removed, log,
+                    () -> constraintContext);
             byName.put(name, created);
             listeners.add(created);
         }
@@ -253,6 +282,14 @@ final class BusCore implements EventBus, AutoCloseable {
         public B where(Condition<? super E> predicate) {
             spec.filters.add(Objects.requireNonNull(predicate, "predicate"));
             spec.whereCount++;
+            return self();
+        }
+
+        @Override
+        public B constrainedBy(Constraint... constraints) {
+            for (Constraint c : constraints) {
+                spec.constraints.add(Objects.requireNonNull(c, "constraint"));
+            }
             return self();
         }
 

@@ -17,7 +17,9 @@ import org.hassette.api.bus.Subscription;
 import org.hassette.api.bus.TopicBuilder;
 import org.hassette.api.ha.HaEvent;
 import org.hassette.api.ha.HomeAssistantConnection;
+import org.hassette.api.constraints.ConstraintContext;
 import org.hassette.api.ha.StateCache;
+import org.hassette.api.scheduler.Scheduler;
 import org.hassette.api.lifecycle.HassetteResource;
 import org.hassette.api.lifecycle.ResourceLifecycle;
 import org.hassette.api.lifecycle.ResourceRole;
@@ -72,6 +74,7 @@ public class EventBusService implements EventBus {
     private final Map<Object, org.hassette.api.ha.Subscription> feeds = new IdentityHashMap<>();
     private volatile StateCache cache;
     private volatile HomeAssistantConnection connection;
+    private volatile Scheduler scheduler;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile EventAdmin eventAdmin;
@@ -156,6 +159,20 @@ public class EventBusService implements EventBus {
         }
         cache = c;
         lifecycle.reason(readyReason());
+    }
+
+    /** With a scheduler, listener constraints use its clock, zone and sun times. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindScheduler(Scheduler s) {
+        scheduler = s;
+        core.constraintContext(ConstraintContext.of(s.clock(), ConstraintContext.SunTimes.of(s), () -> cache));
+    }
+
+    void unbindScheduler(Scheduler s) {
+        if (scheduler == s) {
+            scheduler = null;
+            core.constraintContext(core.defaultConstraintContext());
+        }
     }
 
     void unbindStateCache(StateCache c) {

@@ -12,11 +12,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.hassette.api.bus.BusError;
 import org.hassette.api.bus.Condition;
 import org.hassette.api.bus.ExecutionMode;
 import org.hassette.api.bus.Handler;
 import org.hassette.api.bus.InvocationRecord;
+import org.hassette.api.constraints.Constraint;
+import org.hassette.api.constraints.ConstraintContext;
+import org.hassette.api.constraints.Verdict;
 import org.hassette.api.bus.InvocationRecord.Outcome;
 import org.hassette.api.bus.ListenerStats;
 import org.hassette.api.bus.Subscription;
@@ -43,6 +47,7 @@ final class ListenerRuntime<E> implements Subscription {
     private final Consumer<ListenerRuntime<?>> onCancel;
     private final Logger log;
     private final int capacity;
+    private final Supplier<ConstraintContext> constraintContext;
 
     private final ArrayDeque<Runnable> inbox = new ArrayDeque<>();
     private int queuedEvents;
@@ -70,12 +75,15 @@ final class ListenerRuntime<E> implements Subscription {
     private final AtomicLong suppressed = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong predicateErrors = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
 
     private record Hold<E>(E event, Object value, TimeSource.Timer timer, long token) {
     }
 
     ListenerRuntime(String name, ListenerSpec<E> spec, Handler<? super E> handler, Executor executor, TimeSource time,
-            int queueCapacity, Consumer<InvocationRecord> telemetry, Consumer<ListenerRuntime<?>> onCancel, Logger log) {
+            int queueCapacity, Consumer<InvocationRecord> telemetry, Consumer<ListenerRuntime<?>> onCancel, Logger log,
+            Supplier<ConstraintContext> constraintContext) {
+        this.constraintContext = constraintContext;
         this.name = name;
         this.spec = spec;
         this.handler = handler;
@@ -262,6 +270,9 @@ final class ListenerRuntime<E> implements Subscription {
     }
 
     private void invoke(E event) {
+        if (!spec.constraints.isEmpty() && !allowed(event)) {
+            return;
+        }
         if (spec.once) {
             if (onceFired) {
                 return;
@@ -309,6 +320,31 @@ final class ListenerRuntime<E> implements Subscription {
                 });
             }
         }
+    }
+
+    /** Checks the constraints; a "no" is counted and reported as a skipped call, a throw as a predicate error. */
+    private boolean allowed(E event) {
+        ConstraintContext context = constraintContext.get();
+        for (Constraint c : spec.constraints) {
+            Verdict v;
+            try {
+                v = c.check(context);
+            } catch (RuntimeException | LinkageError e) {
+                predicateErrors.incrementAndGet();
+                report(new BusError(name, BusError.Phase.PREDICATE, event, e));
+                return false;
+            }
+            if (!v.allowed()) {
+                skipped.incrementAndGet();
+                try {
+                    telemetry.accept(new InvocationRecord(name, event, time.now(), Duration.ZERO, Outcome.SKIPPED, null, v.message()));
+                } catch (RuntimeException e) {
+                    log.warn("Event bus telemetry failed for listener '{}': {}", name, e.toString());
+                }
+                return false;
+            }
+        }
+        return true;
     }
 
     /** One handler call with time limit, accounting, error report and telemetry. */
@@ -411,7 +447,7 @@ final class ListenerRuntime<E> implements Subscription {
     @Override
     public ListenerStats stats() {
         return new ListenerStats(received.get(), matched.get(), invoked.get(), failed.get(), suppressed.get(), dropped.get(),
-                predicateErrors.get());
+                predicateErrors.get(), skipped.get());
     }
 
     @Override

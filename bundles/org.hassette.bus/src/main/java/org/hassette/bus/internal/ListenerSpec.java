@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import org.hassette.api.bus.Condition;
+import org.hassette.api.constraints.Constraint;
 import org.hassette.api.bus.ErrorHandler;
 import org.hassette.api.bus.ExecutionMode;
 import org.hassette.api.bus.IfExists;
@@ -43,6 +44,8 @@ final class ListenerSpec<E> {
     String from;
     String to;
     int whereCount;
+    /** Checked right before each handler call. */
+    final List<Constraint> constraints = new ArrayList<>();
     ExecutionMode mode;
     ErrorHandler errorHandler;
     IfExists ifExists = IfExists.ERROR;
@@ -76,6 +79,7 @@ final class ListenerSpec<E> {
         m.put("from", from);
         m.put("to", to);
         m.put("where", whereCount);
+        m.put("constraints", constraints.stream().map(Constraint::name).toList());
         m.put("once", once);
         m.put("debounce", debounce);
         m.put("throttle", throttle);

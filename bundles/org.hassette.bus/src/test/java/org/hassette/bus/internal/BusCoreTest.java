@@ -20,6 +20,12 @@ import org.hassette.api.bus.ExecutionMode;
 import org.hassette.api.bus.IfExists;
 import org.hassette.api.bus.InvocationRecord;
 import org.hassette.api.bus.StateChange;
+import org.hassette.api.constraints.Constraint;
+import org.hassette.api.constraints.ConstraintContext;
+import org.hassette.api.constraints.Constraints;
+import org.hassette.api.scheduler.VirtualClock;
+import java.time.LocalTime;
+import java.time.ZonedDateTime;
 import org.hassette.api.bus.Subscription;
 import org.hassette.api.ha.EntityState;
 import org.hassette.api.ha.HaEvent;
@@ -162,6 +168,53 @@ class BusCoreTest {
         assertEquals("boom", errors.get(0).error().getMessage());
         assertEquals(1, s.stats().predicateErrors());
         assertEquals(0, s.stats().matched());
+    }
+
+    @Test
+    void constrainedListenerSkipsCallsWithTheVerdictsReason() {
+        VirtualClock clock = VirtualClock.frozenAt(ZonedDateTime.parse("2026-03-27T23:14+01:00[Europe/Berlin]"));
+        bus.constraintContext(ConstraintContext.of(clock, ConstraintContext.SunTimes.none(), cache));
+        cache.put(st("input_boolean.vacation", "off"));
+        List<String> calls = new CopyOnWriteArrayList<>();
+        Constraint quiet = Constraints.between(LocalTime.of(22, 0), LocalTime.of(7, 0)).named("quiet-hours");
+        Subscription s = bus.onStateChange("binary_sensor.door").to("on").once()
+                .constrainedBy(Constraints.not(quiet), Constraints.entityIs("input_boolean.vacation", "off"))
+                .subscribe("chime", c -> calls.add(c.entityId()));
+        change("binary_sensor.door", "off", "on");
+        Await.until("first call skipped", () -> s.stats().skipped() == 1);
+        assertEquals(List.of(), calls);
+        assertEquals(1, s.stats().matched());
+        assertEquals(0, s.stats().invoked());
+        InvocationRecord skip = records.stream().filter(r -> r.listener().equals("chime")).findFirst().orElseThrow();
+        assertEquals(InvocationRecord.Outcome.SKIPPED, skip.outcome());
+        assertEquals("not quiet-hours: quiet-hours: inside 22:00–07:00 (now 23:14)", skip.detail());
+        assertFalse(s.isCancelled(), "a skipped call does not use up once()");
+
+        clock.advance(Duration.ofHours(9)); // 08:14: outside quiet hours, but now on vacation
+        cache.put(st("input_boolean.vacation", "on"));
+        change("binary_sensor.door", "off", "on");
+        Await.until("second call skipped", () -> s.stats().skipped() == 2);
+        assertEquals("input_boolean.vacation is off: input_boolean.vacation is on, not off",
+                records.stream().filter(r -> r.listener().equals("chime")).reduce((a, b) -> b).orElseThrow().detail());
+
+        cache.put(st("input_boolean.vacation", "off"));
+        change("binary_sensor.door", "off", "on");
+        Await.until("chime called", () -> calls.size() == 1);
+        assertEquals(1, s.stats().invoked());
+        assertTrue(s.isCancelled());
+    }
+
+    @Test
+    void throwingConstraintCountsAsAPredicateError() {
+        List<BusError> errors = new CopyOnWriteArrayList<>();
+        Constraint broken = Constraint.of("sensor ok", c -> { throw new IllegalStateException("no sensor"); });
+        Subscription s = bus.onTopic("t").constrainedBy(broken).onError(errors::add).subscribe("t-listener", m -> fail("called"));
+        bus.emit("t", null);
+        Await.until("error reported", () -> errors.size() == 1);
+        assertEquals(BusError.Phase.PREDICATE, errors.get(0).phase());
+        assertEquals(1, s.stats().predicateErrors());
+        assertEquals(0, s.stats().skipped());
+        assertEquals(0, s.stats().invoked());
     }
 
     @Test

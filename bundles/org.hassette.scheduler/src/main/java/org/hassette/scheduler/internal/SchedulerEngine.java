@@ -21,6 +21,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.hassette.api.constraints.Constraint;
+import org.hassette.api.constraints.ConstraintContext;
+import org.hassette.api.constraints.Verdict;
+import org.hassette.api.ha.StateCache;
 import org.hassette.api.scheduler.Clock;
 import org.hassette.api.scheduler.InvalidScheduleException;
 import org.hassette.api.scheduler.JobHandle;
@@ -58,15 +62,28 @@ final class SchedulerEngine implements Scheduler, VirtualClock.Listener {
     private long sequence;
     private volatile Runnable wakeup = () -> { };
     private volatile java.util.function.BiFunction<String, String, Optional<String>> entityValues = (e, a) -> Optional.empty();
+    private volatile StateCache states;
+    private volatile ConstraintContext constraintContext;
 
     SchedulerEngine(Clock clock, Executor workers, RandomGenerator random, Supplier<Optional<Location>> location) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.workers = Objects.requireNonNull(workers, "workers");
         this.random = Objects.requireNonNull(random, "random");
         this.location = Objects.requireNonNull(location, "location");
+        this.constraintContext = ConstraintContext.of(clock, this::sunTime, () -> states);
         if (clock instanceof VirtualClock virtual) {
             virtual.addListener(this);
         }
+    }
+
+    /** The state cache job constraints read (null while there is none). */
+    void states(StateCache states) {
+        this.states = states;
+    }
+
+    /** Replaces what job constraints see (tests: fixed states and sun times). */
+    void constraintContext(ConstraintContext context) {
+        this.constraintContext = Objects.requireNonNull(context, "context");
     }
 
     /** Called whenever the earliest deadline may have moved earlier (the timer re-plans its wait). */
@@ -469,6 +486,21 @@ final class SchedulerEngine implements Scheduler, VirtualClock.Listener {
                     }
                     if (!yes) {
                         record(new RunRecord(started, RunOutcome.SKIPPED, "where: " + w.reason(), manual));
+                        return;
+                    }
+                }
+                ConstraintContext context = constraintContext;
+                for (Constraint c : options.constraints()) {
+                    Verdict v;
+                    try {
+                        v = c.check(context);
+                    } catch (RuntimeException e) {
+                        record(new RunRecord(started, RunOutcome.FAILED, "constraint '" + c.name() + "' threw " + e, manual));
+                        report(e);
+                        return;
+                    }
+                    if (!v.allowed()) {
+                        record(new RunRecord(started, RunOutcome.SKIPPED, "constraint: " + v.message(), manual));
                         return;
                     }
                 }

@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hassette.api.ha.HomeAssistantApi;
+import org.hassette.api.ha.StateCache;
 import org.hassette.api.lifecycle.HassetteResource;
 import org.hassette.api.lifecycle.ResourceLifecycle;
 import org.hassette.api.lifecycle.ResourceRole;
@@ -78,6 +79,8 @@ public class SchedulerService {
     private final Optional<Location> configured;
     private final Object monitor = new Object();
     private volatile Location fromHomeAssistant;
+    /** Read by job constraints; bound after construction (dynamic). */
+    private volatile StateCache states;
     private volatile boolean running = true;
     private boolean kicked;
 
@@ -128,9 +131,14 @@ public class SchedulerService {
 
     private volatile org.hassette.api.ha.Subscription stateListener;
 
-    /** Entity-timed jobs read their times from the state cache and are planned again when those entities change. */
+    /**
+     * The state cache feeds constraints on jobs and entity-timed jobs, which read their times from it
+     * and are planned again when those entities change.
+     */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindStateCache(org.hassette.api.ha.StateCache cache) {
+    void bindStateCache(StateCache cache) {
+        states = cache;
+        engine.states(cache);
         engine.entityValues((entityId, attribute) -> cache.get(entityId).map(state -> attribute == null ? state.state()
                 : state.attributes().get(attribute) == null ? null : String.valueOf(state.attributes().get(attribute))));
         stateListener = cache.addListener((entityId, before, after) -> engine.entityChanged(entityId));
@@ -138,12 +146,16 @@ public class SchedulerService {
         engine.entityTimedEntities().forEach(engine::entityChanged);
     }
 
-    void unbindStateCache(org.hassette.api.ha.StateCache cache) {
-        org.hassette.api.ha.Subscription l = stateListener;
-        if (l != null) {
-            l.close();
+    void unbindStateCache(StateCache cache) {
+        if (states == cache) {
+            states = null;
+            engine.states(null);
+            org.hassette.api.ha.Subscription l = stateListener;
+            if (l != null) {
+                l.close();
+            }
+            // entity-timed runs stay planned: the last known times stay valid while Home Assistant is away
         }
-        // keep planned runs: the last known times stay valid while Home Assistant is away
     }
 
     void unbindHomeAssistantApi(HomeAssistantApi api) {

@@ -21,7 +21,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.Map;
+import org.hassette.api.constraints.Constraint;
+import org.hassette.api.constraints.ConstraintContext;
+import org.hassette.api.constraints.ConstraintContext.SunTimes;
+import org.hassette.api.constraints.Constraints;
+import org.hassette.api.ha.EntityState;
 import org.hassette.api.scheduler.InvalidScheduleException;
+import org.hassette.api.scheduler.RunRecord;
 import org.hassette.api.scheduler.JobHandle;
 import org.hassette.api.scheduler.JobInfo;
 import org.hassette.api.scheduler.JobOptions;
@@ -192,6 +199,65 @@ class SchedulerEngineTest {
                 info.history().stream().map(r -> r.outcome()).toList());
         assertEquals("where: nobody home", info.history().get(0).detail());
         assertEquals(1, runs.size());
+    }
+
+    @Test
+    void constraintSkipsAreRecordedWithTheVerdictsReason() {
+        List<EntityState> states = new ArrayList<>();
+        states.add(new EntityState("person.alice", "not_home", Map.of(), null, null, null));
+        scheduler.constraintContext(ConstraintContext.of(clock, SunTimes.none(), states));
+        Constraint quiet = Constraints.between(LocalTime.of(12, 0), LocalTime.of(12, 2)).named("lunch");
+        JobHandle h = scheduler.runEvery(Duration.ofMinutes(1), this::record,
+                JobOptions.builder().name("gated").constrainedBy(Constraints.not(quiet), Constraints.anyoneHome()).build());
+        clock.advance(Duration.ofMinutes(2)); // 12:01 inside lunch, 12:02 nobody home
+        states.set(0, new EntityState("person.alice", "home", Map.of(), null, null, null));
+        clock.advance(Duration.ofMinutes(1)); // 12:03
+        List<RunRecord> history = h.info().history();
+        assertEquals(List.of(RunOutcome.SKIPPED, RunOutcome.SKIPPED, RunOutcome.SUCCEEDED),
+                history.stream().map(RunRecord::outcome).toList());
+        assertEquals("constraint: not lunch: lunch: inside 12:00–12:02 (now 12:01)", history.get(0).detail());
+        assertEquals("constraint: anyone home: home: none; away: person.alice", history.get(1).detail());
+        assertEquals(1, runs.size());
+    }
+
+    @Test
+    void sunRelativeConstraintUsesTheSchedulersSunTimes() {
+        location = Optional.of(new Location(48.1372, 11.5761, 0)); // Munich
+        ZonedDateTime sunset = scheduler.sunTime(SunEvent.SUNSET, clock.zonedNow().toLocalDate()).orElseThrow();
+        ZonedDateTime darkFrom = sunset.plusMinutes(30);
+        Constraint dark = Constraints.between(SunEvent.SUNSET.plus(Duration.ofMinutes(30)), SunEvent.SUNRISE).named("dark");
+        JobHandle before = scheduler.runOnce(darkFrom.minusMinutes(1), this::record, JobOptions.builder().name("before").constrainedBy(dark).build());
+        JobHandle after = scheduler.runOnce(darkFrom.plusMinutes(1), this::record, JobOptions.builder().name("after").constrainedBy(dark).build());
+        clock.advanceTo(darkFrom.plusMinutes(2));
+        RunRecord skipped = before.info().lastRun().orElseThrow();
+        assertEquals(RunOutcome.SKIPPED, skipped.outcome());
+        assertTrue(skipped.detail().startsWith("constraint: dark: outside sunset + 30 min–sunrise = "
+                + darkFrom.toLocalTime().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)), skipped.detail());
+        assertEquals(RunOutcome.SUCCEEDED, after.info().lastOutcome().orElseThrow());
+        assertEquals(1, runs.size());
+    }
+
+    @Test
+    void withoutSunTimesOrStatesConstraintsSayWhy() {
+        JobHandle h = scheduler.runIn(Duration.ZERO, this::record, JobOptions.builder().name("nothing-known")
+                .constrainedBy(Constraints.anyOf(Constraints.between(SunEvent.SUNSET, SunEvent.SUNRISE),
+                        Constraints.entityIs("input_boolean.guest", "on")).named("dark-or-guest"))
+                .build());
+        clock.advance(Duration.ZERO);
+        assertEquals("constraint: dark-or-guest: none held: between sunset–sunrise: no sunset time known for 2026-03-27"
+                + " (no location, or the sun does not rise/set); input_boolean.guest is on: entity states are not available"
+                + " (state cache not synced)", h.info().lastRun().orElseThrow().detail());
+        assertTrue(runs.isEmpty());
+    }
+
+    @Test
+    void aThrowingConstraintIsRecordedAsFailed() {
+        Constraint broken = Constraint.of("sensor ok", c -> { throw new IllegalStateException("no sensor"); });
+        JobHandle h = scheduler.runIn(Duration.ZERO, this::record, JobOptions.builder().name("c").constrainedBy(broken).build());
+        clock.advance(Duration.ZERO);
+        assertEquals(RunOutcome.FAILED, h.info().lastOutcome().orElseThrow());
+        assertTrue(h.info().lastRun().orElseThrow().detail().startsWith("constraint 'sensor ok' threw"));
+        assertTrue(runs.isEmpty());
     }
 
     @Test

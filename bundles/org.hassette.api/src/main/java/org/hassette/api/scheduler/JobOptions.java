@@ -29,6 +29,7 @@ public final class JobOptions {
     private final Duration jitterMax;
     private final List<Where> where;
     private final List<Constraint> constraints;
+    private final org.hassette.api.bus.ExecutionMode mode;
     private final Duration timeout;
     private final JobErrorHandler onError;
 
@@ -39,6 +40,7 @@ public final class JobOptions {
         this.jitterMax = b.jitterMax;
         this.where = List.copyOf(b.where);
         this.constraints = List.copyOf(b.constraints);
+        this.mode = b.mode;
         this.timeout = b.timeout;
         this.onError = b.onError;
     }
@@ -86,6 +88,16 @@ public final class JobOptions {
         return constraints;
     }
 
+    /**
+     * What happens when a run is due while the previous one still runs: {@code single} (default) skips
+     * it and records why, {@code queued(depth)} runs it afterwards (at most {@code depth} waiting),
+     * {@code restart} interrupts the running one and runs the new one after it, {@code parallel} runs
+     * both at once.
+     */
+    public org.hassette.api.bus.ExecutionMode mode() {
+        return mode;
+    }
+
     /** Longest a run may take before it is interrupted and recorded as timed out. */
     public Optional<Duration> timeout() {
         return Optional.ofNullable(timeout);
@@ -104,6 +116,7 @@ public final class JobOptions {
         private Duration jitterMax = Duration.ZERO;
         private final List<Where> where = new ArrayList<>();
         private final List<Constraint> constraints = new ArrayList<>();
+        private org.hassette.api.bus.ExecutionMode mode = org.hassette.api.bus.ExecutionMode.single();
         private Duration timeout;
         private JobErrorHandler onError;
 
@@ -153,6 +166,12 @@ public final class JobOptions {
          * Runs only while every constraint allows it; otherwise the run is recorded as skipped with
          * the verdict's message, e.g. {@code constraint: quiet-hours: inside 22:00–07:00 (now 23:14)}.
          */
+        /** Overlap policy, see {@link JobOptions#mode()}. */
+        public Builder mode(org.hassette.api.bus.ExecutionMode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
         public Builder constrainedBy(Constraint... constraints) {
             for (Constraint c : constraints) {
                 this.constraints.add(Objects.requireNonNull(c, "constraint"));

@@ -403,7 +403,11 @@ final class SchedulerEngine implements Scheduler, VirtualClock.Listener {
         final JobOptions options;
         final Trigger trigger;
         final ScheduledTask task;
-        final AtomicBoolean running = new AtomicBoolean();
+        /** Runs in progress (more than one only in parallel mode). */
+        final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        /** Queued and restart modes: runs waiting for the current one (their "manual" flags). */
+        private final java.util.ArrayDeque<Boolean> waiting = new java.util.ArrayDeque<>();
+        private volatile Thread runner;
         final Deque<RunRecord> history = new ArrayDeque<>();
         // guarded by lock
         ZonedDateTime nominal;
@@ -469,10 +473,10 @@ final class SchedulerEngine implements Scheduler, VirtualClock.Listener {
 
         private void runNowHere(boolean manual) {
             Instant started = clock.now();
-            if (!running.compareAndSet(false, true)) {
-                record(new RunRecord(started, RunOutcome.SKIPPED, "previous run still running", manual));
+            if (!admit(started, manual)) {
                 return;
             }
+            runner = Thread.currentThread();
             TimeoutDeadline timeout = null;
             try {
                 for (JobOptions.Where w : options.where()) {
@@ -528,7 +532,48 @@ final class SchedulerEngine implements Scheduler, VirtualClock.Listener {
                     timeout.cancelled = true;
                     Thread.interrupted(); // a late interrupt must not leak into the worker's next job
                 }
-                running.set(false);
+                runner = null;
+                running.decrementAndGet();
+                Boolean next;
+                synchronized (waiting) {
+                    next = waiting.poll();
+                }
+                if (next != null) {
+                    execute(nominal == null ? clock.zonedNow() : nominal, next);
+                }
+            }
+        }
+
+        /** Applies the execution mode to a run that is due; false when it must not start now. */
+        private boolean admit(Instant started, boolean manual) {
+            org.hassette.api.bus.ExecutionMode mode = options.mode();
+            if (mode.kind() == org.hassette.api.bus.ExecutionMode.Kind.PARALLEL) {
+                running.incrementAndGet();
+                return true;
+            }
+            synchronized (waiting) {
+                if (running.compareAndSet(0, 1)) {
+                    return true;
+                }
+                switch (mode.kind()) {
+                    case QUEUED -> {
+                        if (waiting.size() >= mode.depth()) {
+                            record(new RunRecord(started, RunOutcome.SKIPPED, "queue full (depth " + mode.depth() + ")", manual));
+                        } else {
+                            waiting.add(manual);
+                        }
+                    }
+                    case RESTART -> {
+                        waiting.clear();
+                        waiting.add(manual);
+                        Thread t = runner;
+                        if (t != null) {
+                            t.interrupt(); // the running one stops; this one starts when it has
+                        }
+                    }
+                    default -> record(new RunRecord(started, RunOutcome.SKIPPED, "previous run still running", manual));
+                }
+                return false;
             }
         }
 
@@ -619,7 +664,7 @@ final class SchedulerEngine implements Scheduler, VirtualClock.Listener {
                 runs = List.copyOf(history);
             }
             return new JobInfo(name, options.group(), trigger.describe(), status(), nextRun(),
-                    runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(runs.size() - 1)), running.get(), runs);
+                    runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(runs.size() - 1)), running.get() > 0, runs);
         }
 
         @Override

@@ -155,39 +155,37 @@ class SupervisionIT {
                         .anyMatch(dto -> Long.valueOf(40L).equals(dto.properties.get("hassette.restart.backoff.base.ms"))));
         scr.disableComponent(description(Probes.BACKOFF)).getValue();
         Probes.attempts(Probes.BACKOFF).clear();
-        {
-            int restartsBefore = state(Probes.BACKOFF) == null ? 0 : state(Probes.BACKOFF).totalRestarts();
-            long heapBefore = usedHeapAfterGc();
-            Probes.FAILURES_LEFT.put(Probes.BACKOFF, new AtomicInteger(25));
-            scr.enableComponent(description(Probes.BACKOFF)).getValue();
-            Await.until("probe.backoff ready after 25 failed activations", Duration.ofSeconds(60),
-                    () -> context.getServiceReference(Probes.ProbeService.class) != null);
-            List<Long> attempts = Probes.attempts(Probes.BACKOFF);
-            assertEquals(26, attempts.size());
-            StringBuilder table = new StringBuilder();
-            List<Long> lateness = new ArrayList<>();
-            for (int i = 1; i < attempts.size(); i++) {
-                long gapMs = (attempts.get(i) - attempts.get(i - 1)) / 1_000_000;
-                long expected = (long) Math.min(40 * Math.pow(1.1, i - 1), 120);
-                table.append(i).append(": expected ").append(expected).append(" ms, measured ").append(gapMs).append(" ms\n");
-                // the policy's promise: a restart is never early
-                assertTrue(gapMs >= expected - 2, "restart " + i + " came early:\n" + table);
-                if (i > 1) { // restart 1 also carries the detection through SCR's change count (debounced 100 ms)
-                    lateness.add(gapMs - expected);
-                }
+        int restartsBefore = state(Probes.BACKOFF) == null ? 0 : state(Probes.BACKOFF).totalRestarts();
+        long heapBefore = usedHeapAfterGc();
+        Probes.FAILURES_LEFT.put(Probes.BACKOFF, new AtomicInteger(25));
+        scr.enableComponent(description(Probes.BACKOFF)).getValue();
+        Await.until("probe.backoff ready after 25 failed activations", Duration.ofSeconds(60),
+                () -> context.getServiceReference(Probes.ProbeService.class) != null);
+        List<Long> attempts = Probes.attempts(Probes.BACKOFF);
+        assertEquals(26, attempts.size());
+        StringBuilder table = new StringBuilder();
+        List<Long> lateness = new ArrayList<>();
+        for (int i = 1; i < attempts.size(); i++) {
+            long gapMs = (attempts.get(i) - attempts.get(i - 1)) / 1_000_000;
+            long expected = (long) Math.min(40 * Math.pow(1.1, i - 1), 120);
+            table.append(i).append(": expected ").append(expected).append(" ms, measured ").append(gapMs).append(" ms\n");
+            // the policy's promise: a restart is never early
+            assertTrue(gapMs >= expected - 2, "restart " + i + " came early:\n" + table);
+            if (i > 1) { // restart 1 also carries the detection through SCR's change count (debounced 100 ms)
+                lateness.add(gapMs - expected);
             }
-            // late only by the restart itself (disable + enable + activation); a stray GC or a busy CPU may
-            // delay one restart, so the bound is on the typical lateness, with a hard cap for any single one
-            List<Long> sorted = lateness.stream().sorted().toList();
-            long median = sorted.get(sorted.size() / 2);
-            assertTrue(median <= 30, "median lateness " + median + " ms:\n" + table);
-            assertTrue(sorted.get(sorted.size() - 1) <= 1000, "one restart was more than 1 s late:\n" + table);
-            java.nio.file.Files.writeString(java.nio.file.Paths.get(context.getProperty("hassette.home")).getParent().resolve("backoff-timings.txt"), table);
-            Await.until("budget reset", Duration.ofSeconds(5), () -> state(Probes.BACKOFF).restartsInWindow() == 0);
-            assertEquals(25, state(Probes.BACKOFF).totalRestarts() - restartsBefore);
-            long growth = usedHeapAfterGc() - heapBefore;
-            assertTrue(growth < 8 * 1024 * 1024, "heap grew by " + growth + " bytes over 25 restarts");
         }
+        // late only by the restart itself (disable + enable + activation); a stray GC or a busy CPU may
+        // delay one restart, so the bound is on the typical lateness, with a hard cap for any single one
+        List<Long> sorted = lateness.stream().sorted().toList();
+        long median = sorted.get(sorted.size() / 2);
+        assertTrue(median <= 30, "median lateness " + median + " ms:\n" + table);
+        assertTrue(sorted.get(sorted.size() - 1) <= 1000, "one restart was more than 1 s late:\n" + table);
+        java.nio.file.Files.writeString(java.nio.file.Paths.get(context.getProperty("hassette.home")).getParent().resolve("backoff-timings.txt"), table);
+        Await.until("budget reset", Duration.ofSeconds(5), () -> state(Probes.BACKOFF).restartsInWindow() == 0);
+        assertEquals(25, state(Probes.BACKOFF).totalRestarts() - restartsBefore);
+        long growth = usedHeapAfterGc() - heapBefore;
+        assertTrue(growth < 8 * 1024 * 1024, "heap grew by " + growth + " bytes over 25 restarts");
     }
 
     @Test

@@ -63,6 +63,9 @@ class AppsIT {
     @InjectService(timeout = 10_000)
     Scheduler scheduler;
 
+    @InjectService(timeout = 10_000)
+    org.apache.felix.service.command.CommandProcessor processor;
+
     private HaSimulator sim;
     private Path tokenFile;
     private final List<Configuration> appConfigs = new ArrayList<>();
@@ -143,6 +146,10 @@ class AppsIT {
         assertTrue(failed.reason().contains("boom from the failing app"), failed.reason());
         assertEquals("failed", status("app:it.failing").getProperty(ResourceProperties.STATUS));
         assertEquals(ResourceStatus.RUNNING, registry.app(appId).orElseThrow().status());
+        String table = shell("hassette:apps");
+        assertTrue(table.lines().anyMatch(l -> l.startsWith(appId) && l.contains(BSN) && l.contains("running")), table);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("app:it.failing") && l.contains("failed")
+                && l.contains("boom from the failing app")), table);
 
         // motion on turns the light on (simulator truth)
         sim.setState("binary_sensor.it_hall_motion", "on", Map.of());
@@ -206,6 +213,17 @@ class AppsIT {
         // the bus is ready without HA; state changes reach listeners once it bound the state cache
         Await.until("the bus bound the state cache", WAIT,
                 () -> String.valueOf(propertyOf("bus", ResourceProperties.REASON)).contains("from the state cache"));
+    }
+
+    private String shell(String command) throws Exception {
+        var out = new java.io.ByteArrayOutputStream();
+        var ps = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+        var session = processor.createSession(java.io.InputStream.nullInputStream(), ps, ps);
+        try {
+            return String.valueOf(session.execute(command));
+        } finally {
+            session.close();
+        }
     }
 
     private List<ComponentConfigurationDTO> configurations() {

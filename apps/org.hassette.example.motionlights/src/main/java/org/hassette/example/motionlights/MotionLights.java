@@ -1,0 +1,81 @@
+package org.hassette.example.motionlights;
+
+import java.time.Duration;
+import org.hassette.api.app.App;
+import org.hassette.api.app.AppContext;
+import org.hassette.api.bus.StateChange;
+import org.hassette.api.scheduler.JobHandle;
+import org.hassette.api.scheduler.JobOptions;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.propertytypes.SatisfyingConditionTarget;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * Turns lights on when a motion sensor goes {@code on}; when it goes {@code off}, schedules them
+ * off after {@code off.after.seconds} unless motion comes back first. One instance per factory
+ * configuration of {@value #PID}; runs only while the core is ready.
+ */
+@Component(service = App.class, configurationPid = MotionLights.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = MotionLights.Config.class, factory = true)
+@SatisfyingConditionTarget("(osgi.condition.id=hassette.core.ready)")
+public class MotionLights implements App {
+    static final String PID = "org.hassette.example.motionlights";
+
+    @ObjectClassDefinition(name = "Motion lights", description = "Lights follow a motion sensor")
+    public @interface Config {
+        @AttributeDefinition(description = "Motion sensor entity id, e.g. binary_sensor.hall_motion")
+        String sensor();
+
+        @AttributeDefinition(description = "Light entity ids to switch")
+        String[] lights();
+
+        @AttributeDefinition(description = "Seconds without motion before the lights go off")
+        int off_after_seconds() default 120;
+    }
+
+    private final Config config;
+    private volatile JobHandle offJob;
+
+    @Activate
+    public MotionLights(Config config) {
+        this.config = config;
+    }
+
+    @Override
+    public void start(AppContext app) {
+        if (config.sensor() == null || config.lights() == null || config.lights().length == 0) {
+            throw new IllegalArgumentException("configure 'sensor' and 'lights'");
+        }
+        Duration quiet = Duration.ofSeconds(config.off_after_seconds());
+        app.bus().onStateChange(config.sensor()).to("on").subscribe(app.appId() + ":motion-on", (StateChange c) -> {
+            cancelOff();
+            for (String light : config.lights()) {
+                app.ha().turnOn(light);
+            }
+            app.log().info("motion on {}: {} on", config.sensor(), String.join(", ", config.lights()));
+        });
+        app.bus().onStateChange(config.sensor()).to("off").subscribe(app.appId() + ":motion-off", (StateChange c) -> {
+            cancelOff();
+            offJob = app.scheduler().runIn(quiet, () -> {
+                for (String light : config.lights()) {
+                    app.ha().turnOff(light);
+                }
+                app.log().info("no motion on {} for {}: lights off", config.sensor(), quiet);
+            }, JobOptions.builder().name(app.appId() + ":off").group(app.appId()).build());
+        });
+        app.log().info("watching {} for {}", config.sensor(), String.join(", ", config.lights()));
+    }
+
+    /** Motion came back (or went off again): the pending off job, if any, is cancelled. */
+    private void cancelOff() {
+        JobHandle pending = offJob;
+        offJob = null;
+        if (pending != null) {
+            pending.cancel();
+        }
+    }
+}

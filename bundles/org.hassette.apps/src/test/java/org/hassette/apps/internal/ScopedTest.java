@@ -1,0 +1,95 @@
+package org.hassette.apps.internal;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.hassette.api.bus.EventBus;
+import org.hassette.api.bus.StateChangeBuilder;
+import org.hassette.api.bus.Subscription;
+import org.hassette.api.scheduler.JobHandle;
+import org.hassette.api.scheduler.Scheduler;
+import org.junit.jupiter.api.Test;
+
+class ScopedTest {
+    private final List<AtomicBoolean> cancelled = new ArrayList<>();
+
+    @Test
+    void closeCancelsSubscriptionsMadeThroughBuilderChainsAndJobs() {
+        Scoped scoped = new Scoped();
+        EventBus bus = scoped.bus(fake(EventBus.class));
+        Scheduler scheduler = scoped.scheduler(fake(Scheduler.class));
+
+        Subscription s = bus.onStateChange("binary_sensor.x").to("on").holdFor(Duration.ofSeconds(1))
+                .subscribe("n", c -> { });
+        JobHandle j = scheduler.runIn(Duration.ofMinutes(1), () -> { });
+        assertNotNull(s);
+        assertNotNull(j);
+        assertEquals(1, scoped.subscriptionCount());
+        assertEquals(1, scoped.jobCount());
+        assertEquals(2, cancelled.size());
+        assertTrue(cancelled.stream().noneMatch(AtomicBoolean::get));
+
+        scoped.close();
+        assertTrue(cancelled.stream().allMatch(AtomicBoolean::get));
+        assertEquals(0, scoped.jobCount());
+
+        // after close, a late registration (a timed-out start still running) is cancelled and refused
+        assertThrows(IllegalStateException.class, () -> scheduler.runIn(Duration.ofMinutes(1), () -> { }));
+        assertTrue(cancelled.get(2).get());
+    }
+
+    @Test
+    void appIdPrefersThePid() {
+        assertEquals("app:x~a", AppHandler.appId(new FakeRef("x~a", "comp")));
+        assertEquals("app:comp", AppHandler.appId(new FakeRef(null, "comp")));
+    }
+
+    /** Builders return themselves; subscribe/runIn return a registration whose cancel is recorded. */
+    @SuppressWarnings("unchecked")
+    private <T> T fake(Class<T> type) {
+        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, m, args) -> {
+            Class<?> rt = m.getReturnType();
+            if (rt == Subscription.class || rt == JobHandle.class) {
+                AtomicBoolean c = new AtomicBoolean();
+                cancelled.add(c);
+                return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {rt}, (p2, m2, a2) -> switch (m2.getName()) {
+                    case "cancel" -> { c.set(true); yield m2.getReturnType() == boolean.class ? Boolean.TRUE : null; }
+                    case "isCancelled" -> c.get();
+                    case "hashCode" -> System.identityHashCode(p2);
+                    case "equals" -> p2 == a2[0];
+                    default -> null;
+                });
+            }
+            if (rt == StateChangeBuilder.class || (rt.isInterface() && rt.isInstance(proxy))) {
+                return type == StateChangeBuilder.class ? proxy : fake(StateChangeBuilder.class);
+            }
+            return switch (m.getName()) {
+                case "hashCode" -> System.identityHashCode(proxy);
+                case "equals" -> proxy == args[0];
+                default -> null;
+            };
+        });
+    }
+
+    private record FakeRef(String pid, String name) implements org.osgi.framework.ServiceReference<Object> {
+        @Override public Object getProperty(String key) {
+            return switch (key) {
+                case "service.pid" -> pid;
+                case "component.name" -> name;
+                case "service.id" -> 1L;
+                default -> null;
+            };
+        }
+        @Override public String[] getPropertyKeys() { return new String[0]; }
+        @Override public org.osgi.framework.Bundle getBundle() { return null; }
+        @Override public org.osgi.framework.Bundle[] getUsingBundles() { return null; }
+        @Override public boolean isAssignableTo(org.osgi.framework.Bundle b, String c) { return true; }
+        @Override public int compareTo(Object o) { return 0; }
+        @Override public java.util.Dictionary<String, Object> getProperties() { return new java.util.Hashtable<>(); }
+        @Override public <A> A adapt(Class<A> type) { return null; }
+    }
+}

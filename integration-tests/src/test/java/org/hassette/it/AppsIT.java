@@ -1,0 +1,260 @@
+package org.hassette.it;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.hassette.api.app.App;
+import org.hassette.api.app.AppInfo;
+import org.hassette.api.app.AppRegistry;
+import org.hassette.api.bus.EventBus;
+import org.hassette.api.bus.Subscription;
+import org.hassette.api.lifecycle.ResourceProperties;
+import org.hassette.api.lifecycle.ResourceStatus;
+import org.hassette.api.lifecycle.ResourceStatusService;
+import org.hassette.api.scheduler.Scheduler;
+import org.hassette.simulator.HaSimulator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
+
+/**
+ * Apps in a real framework: the motion lights example bundle, configured by factory configuration,
+ * starts only with the core-ready condition, drives the HA simulator's lights, and leaves no
+ * listener or job behind when its configuration is deleted; a failing app is FAILED alone.
+ */
+class AppsIT {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String PID = "org.hassette.example.motionlights";
+    private static final String BSN = "org.hassette.example.motionlights";
+    private static final String COMPONENT = "org.hassette.example.motionlights.MotionLights";
+
+    @InjectBundleContext
+    BundleContext context;
+
+    @InjectService(timeout = 10_000)
+    ConfigurationAdmin configAdmin;
+
+    @InjectService(timeout = 10_000)
+    ServiceComponentRuntime scr;
+
+    @InjectService(timeout = 10_000)
+    AppRegistry registry;
+
+    @InjectService(timeout = 10_000)
+    Scheduler scheduler;
+
+    @InjectService(timeout = 10_000)
+    org.apache.felix.service.command.CommandProcessor processor;
+
+    private HaSimulator sim;
+    private Path tokenFile;
+    private final List<Configuration> appConfigs = new ArrayList<>();
+    private ServiceRegistration<App> failing;
+    private ServiceReference<EventBus> appBusRef;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        // the core this test needs: Home Assistant (simulated), states, scheduler, bus
+        Readiness.configure(context, configAdmin, scr, 300, "websocket", "haapi", "states", "scheduler", "bus");
+        String token = "it-" + UUID.randomUUID();
+        sim = HaSimulator.builder().token(token).entities(0).build().start();
+        tokenFile = Files.createTempFile("ha-token", ".txt");
+        Files.writeString(tokenFile, token + "\n");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (failing != null) {
+            failing.unregister();
+        }
+        if (appBusRef != null) {
+            exampleBundle().getBundleContext().ungetService(appBusRef);
+        }
+        for (Configuration c : appConfigs) {
+            try {
+                c.delete();
+            } catch (IllegalStateException alreadyDeleted) {
+                // deleted by the test
+            }
+        }
+        configAdmin.getConfiguration("org.hassette.websocket", "?").delete();
+        Await.until("no motion lights app left", WAIT,
+                () -> registry.apps().stream().noneMatch(a -> a.appId().startsWith("app:" + PID)));
+        if (sim != null) {
+            sim.close();
+        }
+        if (tokenFile != null) {
+            Files.deleteIfExists(tokenFile);
+        }
+    }
+
+    @Test
+    void appStartsWithCoreReadyDrivesLightsAndLeavesNothingBehind() throws Exception {
+        sim.setState("binary_sensor.it_hall_motion", "off", Map.of());
+        sim.setState("light.it_hall", "off", Map.of());
+        String appId = configureApp("hall", "binary_sensor.it_hall_motion", "light.it_hall", 600);
+
+        // configured, but the core is not ready (no Home Assistant): SCR holds it back on the condition
+        Await.until("the app component waits for the core-ready condition", WAIT,
+                () -> configurations().stream().anyMatch(c -> c.state == ComponentConfigurationDTO.UNSATISFIED_REFERENCE
+                        && List.of(c.unsatisfiedReferences).stream().anyMatch(r -> r.name.equals("osgi.ds.satisfying.condition"))));
+        assertFalse(Readiness.conditionRegistered(context), "core not ready yet");
+        assertEquals(Optional.empty(), registry.app(appId), "the app did not start");
+        assertNull(status(appId), "no status for an app that never started");
+
+        connectHomeAssistant();
+        Await.until(appId + " running (" + registry.apps() + ")", WAIT,
+                () -> registry.app(appId).map(a -> a.status() == ResourceStatus.RUNNING).orElse(false));
+        assertTrue(Readiness.conditionRegistered(context));
+        assertEquals("app", status(appId).getProperty(ResourceProperties.ROLE));
+        assertEquals(BSN, registry.app(appId).orElseThrow().bundle());
+
+        // the app's listeners live on its bundle's bus
+        appBusRef = exampleBundle().getBundleContext().getServiceReference(EventBus.class);
+        EventBus appBus = exampleBundle().getBundleContext().getService(appBusRef);
+        assertEquals(List.of(appId + ":motion-off", appId + ":motion-on"), names(appBus));
+
+        // a second app that throws in start is FAILED with the reason; the first is untouched
+        Dictionary<String, Object> fp = new Hashtable<>();
+        fp.put("service.pid", "it.failing");
+        failing = context.registerService(App.class, ctx -> {
+            throw new IllegalStateException("boom from the failing app");
+        }, fp);
+        Await.until("the failing app is FAILED (" + registry.apps() + ")", WAIT,
+                () -> registry.app("app:it.failing").map(a -> a.status() == ResourceStatus.FAILED).orElse(false));
+        AppInfo failed = registry.app("app:it.failing").orElseThrow();
+        assertTrue(failed.reason().contains("boom from the failing app"), failed.reason());
+        assertEquals("failed", status("app:it.failing").getProperty(ResourceProperties.STATUS));
+        assertEquals(ResourceStatus.RUNNING, registry.app(appId).orElseThrow().status());
+        String table = shell("hassette:apps");
+        assertTrue(table.lines().anyMatch(l -> l.startsWith(appId) && l.contains(BSN) && l.contains("running")), table);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("app:it.failing") && l.contains("failed")
+                && l.contains("boom from the failing app")), table);
+
+        // motion on turns the light on (simulator truth)
+        sim.setState("binary_sensor.it_hall_motion", "on", Map.of());
+        Await.until("light.it_hall on", WAIT, () -> "on".equals(simState("light.it_hall")));
+
+        // motion off schedules the off job (10 minutes here): it is the app's
+        sim.setState("binary_sensor.it_hall_motion", "off", Map.of());
+        Await.until("off job scheduled", WAIT, () -> scheduler.job(appId + ":off").isPresent());
+        assertEquals(1, scheduler.jobs(appId).size());
+
+        // deleting the configuration stops the app: its listeners and its job are gone
+        configAdmin.getFactoryConfiguration(PID, "hall", "?").delete();
+        Await.until(appId + " gone from the registry", WAIT, () -> registry.app(appId).isEmpty());
+        Await.until("status service of " + appId + " unregistered", WAIT, () -> status(appId) == null);
+        assertEquals(List.of(), names(appBus), "no listener of the stopped app");
+        assertEquals(Optional.empty(), scheduler.job(appId + ":off"), "no job of the stopped app");
+        assertEquals(List.of(), scheduler.jobs(appId));
+        assertEquals(ResourceStatus.FAILED, registry.app("app:it.failing").orElseThrow().status());
+
+        // unregistering the failing app removes it too
+        failing.unregister();
+        failing = null;
+        Await.until("failing app removed", WAIT, () -> registry.app("app:it.failing").isEmpty());
+    }
+
+    @Test
+    void lightsGoOffAfterTheQuietPeriod() throws Exception {
+        sim.setState("binary_sensor.it_porch_motion", "off", Map.of());
+        sim.setState("light.it_porch", "off", Map.of());
+        connectHomeAssistant();
+        String appId = configureApp("porch", "binary_sensor.it_porch_motion", "light.it_porch", 1);
+        Await.until(appId + " running (" + registry.apps() + ")", WAIT,
+                () -> registry.app(appId).map(a -> a.status() == ResourceStatus.RUNNING).orElse(false));
+
+        sim.setState("binary_sensor.it_porch_motion", "on", Map.of());
+        Await.until("light.it_porch on", WAIT, () -> "on".equals(simState("light.it_porch")));
+        sim.setState("binary_sensor.it_porch_motion", "off", Map.of());
+        Await.until("light.it_porch off after one quiet second", WAIT, () -> "off".equals(simState("light.it_porch")));
+    }
+
+    private String configureApp(String name, String sensor, String light, int offAfterSeconds) throws Exception {
+        Configuration c = configAdmin.getFactoryConfiguration(PID, name, "?");
+        Dictionary<String, Object> p = new Hashtable<>();
+        p.put("sensor", sensor);
+        p.put("lights", new String[] {light});
+        p.put("off.after.seconds", offAfterSeconds);
+        c.update(p);
+        appConfigs.add(c);
+        return "app:" + c.getPid();
+    }
+
+    private void connectHomeAssistant() throws Exception {
+        Configuration c = configAdmin.getConfiguration("org.hassette.websocket", "?");
+        Dictionary<String, Object> p = new Hashtable<>();
+        p.put("url", sim.url());
+        p.put("token.file", tokenFile.toString());
+        p.put("reconnect.base.ms", 100L);
+        p.put("reconnect.max.ms", 500L);
+        c.update(p);
+        Await.until("core ready", WAIT, () -> Readiness.conditionRegistered(context));
+        // the bus is ready without HA; state changes reach listeners once it bound the state cache
+        Await.until("the bus bound the state cache", WAIT,
+                () -> String.valueOf(propertyOf("bus", ResourceProperties.REASON)).contains("from the state cache"));
+    }
+
+    private String shell(String command) throws Exception {
+        var out = new java.io.ByteArrayOutputStream();
+        var ps = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+        var session = processor.createSession(java.io.InputStream.nullInputStream(), ps, ps);
+        try {
+            return String.valueOf(session.execute(command));
+        } finally {
+            session.close();
+        }
+    }
+
+    private List<ComponentConfigurationDTO> configurations() {
+        ComponentDescriptionDTO d = scr.getComponentDescriptionDTO(exampleBundle(), COMPONENT);
+        return d == null ? List.of() : List.copyOf(scr.getComponentConfigurationDTOs(d));
+    }
+
+    private Bundle exampleBundle() {
+        return Readiness.bundle(context, BSN);
+    }
+
+    private static List<String> names(EventBus bus) {
+        return bus.listeners().stream().filter(s -> !s.isCancelled()).map(Subscription::name).sorted().toList();
+    }
+
+    private String simState(String entityId) {
+        return sim.state(entityId).map(s -> s.state()).orElse(null);
+    }
+
+    private Object propertyOf(String resource, String property) {
+        ServiceReference<ResourceStatusService> r = status(resource);
+        return r == null ? null : r.getProperty(property);
+    }
+
+    private ServiceReference<ResourceStatusService> status(String resource) {
+        try {
+            var refs = context.getServiceReferences(ResourceStatusService.class,
+                    "(" + ResourceProperties.RESOURCE + "=" + resource + ")");
+            return refs.isEmpty() ? null : refs.iterator().next();
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -170,15 +170,16 @@ public final class Main {
 
     private static void stopQuietly(Framework framework) {
         try {
-            if ((framework.getState() & (Bundle.STARTING | Bundle.ACTIVE)) != 0) {
+            boolean initiated = (framework.getState() & (Bundle.STARTING | Bundle.ACTIVE)) != 0;
+            if (initiated) {
                 System.out.println("Hassette stopping...");
                 framework.stop();
             }
             FrameworkEvent e = framework.waitForStop(TimeUnit.SECONDS.toMillis(30));
             if (e.getType() == FrameworkEvent.WAIT_TIMEDOUT) {
                 System.err.println("hassette: framework did not stop within 30 s; exiting anyway");
-            } else if (exitCode() == 0) {
-                System.out.println("Hassette stopped.");
+            } else if (initiated && exitCode() == 0) {
+                System.out.println("Hassette stopped."); // a stop from inside was already reported by the main thread
             }
         } catch (BundleException | InterruptedException | RuntimeException e) {
             System.err.println("hassette: error while stopping: " + e);

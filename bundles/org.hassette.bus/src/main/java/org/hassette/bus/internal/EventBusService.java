@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
 @HassetteResource(resource = "bus", provides = EventBus.class)
 @RestartPolicy(type = "permanent")
 @Designate(ocd = EventBusService.Config.class)
-public class EventBusService implements EventBus {
+public class EventBusService {
     private static final Logger LOG = LoggerFactory.getLogger(EventBusService.class);
 
     @ObjectClassDefinition(name = "Hassette event bus", description = "Listener queues and the EventAdmin bridge of the event bus")
@@ -212,45 +212,5 @@ public class EventBusService implements EventBus {
         if (eventAdminEnabled && ea != null && event instanceof HaEvent e) {
             ea.postEvent(EventAdminBridge.toEvent(e));
         }
-    }
-
-    @Override
-    public StateChangeBuilder onStateChange(String entityIdGlobOrDomain) {
-        return core.onStateChange(entityIdGlobOrDomain);
-    }
-
-    @Override
-    public StateChangeBuilder onStateChange(List<String> targets) {
-        return core.onStateChange(targets);
-    }
-
-    @Override
-    public StateChangeBuilder onAttributeChange(String entityIdOrGlob, String attribute) {
-        return core.onAttributeChange(entityIdOrGlob, attribute);
-    }
-
-    @Override
-    public HaEventBuilder onEvent(String eventType) {
-        return core.onEvent(eventType);
-    }
-
-    @Override
-    public HaEventBuilder onServiceCall(String domain, String service) {
-        return core.onServiceCall(domain, service);
-    }
-
-    @Override
-    public TopicBuilder onTopic(String topic) {
-        return core.onTopic(topic);
-    }
-
-    @Override
-    public void emit(String topic, Object payload) {
-        core.emit(topic, payload);
-    }
-
-    @Override
-    public List<Subscription> listeners() {
-        return core.listeners();
     }
 }

@@ -92,7 +92,7 @@ final class EntityStore {
     }
 
     List<EntityState> matching(String glob) {
-        Pattern p = globToPattern(glob);
+        Pattern p = org.hassette.api.bus.Conditions.globPattern(glob); // one glob syntax for cache and bus
         int dot = glob.indexOf('.');
         String domainPart = dot > 0 ? glob.substring(0, dot) : null;
         Collection<EntityState> candidates = domainPart != null && domainPart.indexOf('*') < 0 && domainPart.indexOf('?') < 0
@@ -106,25 +106,6 @@ final class EntityStore {
         return out;
     }
 
-    static Pattern globToPattern(String glob) {
-        StringBuilder re = new StringBuilder();
-        StringBuilder literal = new StringBuilder();
-        for (char c : glob.toCharArray()) {
-            if (c == '*' || c == '?') {
-                if (literal.length() > 0) {
-                    re.append(Pattern.quote(literal.toString()));
-                    literal.setLength(0);
-                }
-                re.append(c == '*' ? ".*" : ".");
-            } else {
-                literal.append(c);
-            }
-        }
-        if (literal.length() > 0) {
-            re.append(Pattern.quote(literal.toString()));
-        }
-        return Pattern.compile(re.toString());
-    }
 
     Collection<EntityState> all() {
         return List.copyOf(states.values());

@@ -29,6 +29,9 @@ public interface AppContext {
     /** Calls to Home Assistant. */
     HomeAssistantApi ha();
 
-    /** A logger named after the app instance. */
+    /** A logger named after the app instance ({@code hassette.app.<id>}). */
     Logger log();
+
+    /** This instance's durable key/value store. */
+    AppStore store();
 }

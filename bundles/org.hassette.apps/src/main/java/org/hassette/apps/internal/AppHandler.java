@@ -110,7 +110,33 @@ public class AppHandler implements AppRegistry {
 
     private static AppInfo info(AppInstance a) {
         StatusRecord r = a.lifecycle.status();
-        return new AppInfo(a.appId, a.bundle(), r.status(), r.reason());
+        return new AppInfo(a.appId, a.bundle(), "", r.status(), r.reason(), true, false, 0, 0, 0,
+                a.scoped.subscriptionCount(), a.scoped.jobCount(), r.timestamp());
+    }
+
+    @Override
+    public AppInfo start(String appId) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public AppInfo stop(String appId) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public AppInfo reload(String appId) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public AppInfo enable(String appId) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public AppInfo disable(String appId) {
+        throw new UnsupportedOperationException("not yet");
     }
 
     /** Runs {@code work} after the earlier steps of the same app instance. */

@@ -99,5 +99,9 @@ final class AppInstance {
 
     record Context(String appId, EventBus bus, Scheduler scheduler, StateCache states, HomeAssistantApi ha, Logger log)
             implements AppContext {
+        @Override
+        public org.hassette.api.app.AppStore store() {
+            throw new UnsupportedOperationException("not yet");
+        }
     }
 }

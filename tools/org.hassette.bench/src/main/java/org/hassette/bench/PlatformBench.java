@@ -64,6 +64,7 @@ public final class PlatformBench {
         int coldStarts = 2;
         int reconnects = 3;
         boolean peer = true;
+        java.util.Set<String> skip = new java.util.HashSet<>();
         String javaOpts = "-XX:+UseSerialGC -Xmx512m";
 
         static Options parse(String[] args) {
@@ -85,6 +86,7 @@ public final class PlatformBench {
                 switch (a) {
                     case "--smoke" -> { }
                     case "--no-peer" -> o.peer = false;
+                    case "--skip" -> o.skip.addAll(Arrays.asList(args[++i].split(",")));
                     case "--root" -> o.root = Path.of(args[++i]).toAbsolutePath().normalize();
                     case "--work" -> o.work = Path.of(args[++i]).toAbsolutePath().normalize();
                     case "--json" -> o.json = Path.of(args[++i]).toAbsolutePath().normalize();
@@ -114,7 +116,7 @@ public final class PlatformBench {
     }
 
     static final String USAGE = """
-            usage: PlatformBench [--root DIR] [--work DIR] [--json FILE] [--smoke] [--no-peer]
+            usage: PlatformBench [--root DIR] [--work DIR] [--json FILE] [--smoke] [--no-peer] [--skip ingest,latency,burst,peer]
                    [--events N] [--rounds R] [--entities 1000,16384] [--latency-events N] [--latency-rate R]
                    [--burst-events N] [--slow-ms M] [--start-entities N] [--cold-starts N] [--reconnects N]
                    [--java-opts "..."]""";
@@ -169,12 +171,18 @@ public final class PlatformBench {
         try {
             startSimulator();
             startup(token);
-            ingest();
-            latency();
-            burst();
+            if (!o.skip.contains("ingest")) {
+                ingest();
+            }
+            if (!o.skip.contains("latency")) {
+                latency();
+            }
+            if (!o.skip.contains("burst")) {
+                burst();
+            }
             platform.stop();
             platform = null;
-            if (o.peer) {
+            if (o.peer && !o.skip.contains("peer")) {
                 peer();
             }
         } finally {
@@ -303,7 +311,7 @@ public final class PlatformBench {
         }
         results.set("reconnect_drop_ms", drops.json);
         row("Startup", "reconnect: connection dropped -> app listeners live again", fmt("%.0f ms", drops.median())
-                + " (" + drops.list() + ")", "< 300 ms", "median of " + o.reconnects + "; includes the websocket's first retry delay");
+                + " (" + drops.list() + ")", "< 300 ms", "median of " + o.reconnects + "; after a connection that served >= 1 s");
         double restart = reconnect(true);
         results.put("reconnect_after_restart_ms", restart);
         row("Startup", "reconnect: HA restart, 1 s down -> listeners live, from when it accepts", fmt("%.0f ms", restart),
@@ -312,6 +320,8 @@ public final class PlatformBench {
 
     /** Drops the connection (or restarts HA with 1 s downtime); returns ms until the app's listeners are live again. */
     private double reconnect(boolean restart) throws Exception {
+        // a real drop ends a connection that served for a while (the websocket retries those at once)
+        Thread.sleep(1500);
         JsonNode before = probe();
         long starts = before.path("app_starts").asLong();
         long gen = before.path("ws_generation").asLong();

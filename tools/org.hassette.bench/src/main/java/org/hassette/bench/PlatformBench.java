@@ -66,6 +66,7 @@ public final class PlatformBench {
         boolean peer = true;
         java.util.Set<String> skip = new java.util.HashSet<>();
         String javaOpts = "-XX:+UseSerialGC -Xmx512m";
+        Path runtimeJar;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -101,6 +102,7 @@ public final class PlatformBench {
                     case "--cold-starts" -> o.coldStarts = Integer.parseInt(args[++i]);
                     case "--reconnects" -> o.reconnects = Integer.parseInt(args[++i]);
                     case "--java-opts" -> o.javaOpts = args[++i];
+                    case "--runtime-jar" -> o.runtimeJar = Path.of(args[++i]).toAbsolutePath().normalize();
                     case "-h", "--help" -> throw new IllegalArgumentException(null, null);
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
@@ -119,7 +121,7 @@ public final class PlatformBench {
             usage: PlatformBench [--root DIR] [--work DIR] [--json FILE] [--smoke] [--no-peer] [--skip ingest,latency,burst,peer]
                    [--events N] [--rounds R] [--entities 1000,16384] [--latency-events N] [--latency-rate R]
                    [--burst-events N] [--slow-ms M] [--start-entities N] [--cold-starts N] [--reconnects N]
-                   [--java-opts "..."]""";
+                   [--java-opts "..."] [--runtime-jar FILE (another build to compare)]""";
 
     private final Options o;
     private final PrintStream out;
@@ -205,7 +207,7 @@ public final class PlatformBench {
     // ---- parts -----------------------------------------------------------------------------------
 
     private void locate() throws IOException {
-        runtimeJar = o.root.resolve("runtime/target/hassette/hassette.jar");
+        runtimeJar = o.runtimeJar != null ? o.runtimeJar : o.root.resolve("runtime/target/hassette/hassette.jar");
         Path simTarget = o.root.resolve("tools/org.hassette.simulator/target");
         simJar = jar(simTarget, "org.hassette.simulator-");
         simLib = simTarget.resolve("lib");
@@ -274,13 +276,17 @@ public final class PlatformBench {
         for (int i = 0; i < o.coldStarts; i++) {
             Files.deleteIfExists(home.resolve("deploy/org.hassette.bench.app.jar"));
             long t0 = System.nanoTime();
+            long launchedMs = System.currentTimeMillis();
             platform = startPlatform(token);
             platform.awaitLine(l -> l.startsWith("Hassette is up"), Duration.ofSeconds(120), "'Hassette is up' line");
             double httpUp = (System.nanoTime() - t0) / 1e6;
             awaitReady(Duration.ofSeconds(120));
             double ready = (System.nanoTime() - t0) / 1e6;
             cold.add(i == 0 ? "first start (new home)" : "restart (same home)", ready, httpUp);
-            out.printf(Locale.ROOT, "bench: start %d: HTTP up %.0f ms, systemready %.0f ms%n", i + 1, httpUp, ready);
+            ObjectNode phases = phases(launchedMs);
+            phases.put("http_up", Math.round(httpUp)).put("systemready_ok", Math.round(ready));
+            ((ObjectNode) cold.json.get(i)).set("phases_ms", phases);
+            out.printf(Locale.ROOT, "bench: start %d: %s%n", i + 1, phases);
             if (i < o.coldStarts - 1) {
                 platform.stop();
             }
@@ -316,6 +322,49 @@ public final class PlatformBench {
         results.put("reconnect_after_restart_ms", restart);
         row("Startup", "reconnect: HA restart, 1 s down -> listeners live, from when it accepts", fmt("%.0f ms", restart),
                 "< 300 ms", "measured from the end of the simulator's downtime");
+    }
+
+    /** Log markers of a start, in ms after the launch: where the start-up time goes. */
+    private static final String[][] MARKERS = {
+        {"first_log_line", ""},
+        {"scr_started", "org.apache.felix.scr:"},
+        {"webconsole", "org.apache.felix.webconsole - "},
+        {"core_waiting", "Waiting for core resources"},
+        {"database_ready", "Database "},
+        {"ha_connected", "Connected to Home Assistant"},
+        {"state_cache_synced", "State cache synced"},
+        {"core_ready", "Hassette core ready"},
+        {"hc_executor_level_25", "HealthCheckExecutor active"},
+    };
+
+    private ObjectNode phases(long launchedMs) {
+        ObjectNode n = JSON.createObjectNode();
+        java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+        try {
+            for (String line : Files.readAllLines(home.resolve("logs/hassette.log"), StandardCharsets.UTF_8)) {
+                if (line.length() < 23 || !Character.isDigit(line.charAt(0))) {
+                    continue;
+                }
+                long t;
+                try {
+                    t = java.time.LocalDateTime.parse(line.substring(0, 23), f).atZone(java.time.ZoneId.systemDefault())
+                            .toInstant().toEpochMilli();
+                } catch (RuntimeException e) {
+                    continue;
+                }
+                if (t < launchedMs) {
+                    continue;
+                }
+                for (String[] m : MARKERS) {
+                    if (!n.has(m[0]) && line.contains(m[1])) {
+                        n.put(m[0], t - launchedMs);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            n.put("error", e.toString());
+        }
+        return n;
     }
 
     /** Drops the connection (or restarts HA with 1 s downtime); returns ms until the app's listeners are live again. */

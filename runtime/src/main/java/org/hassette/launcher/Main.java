@@ -255,8 +255,8 @@ public final class Main {
 
     /**
      * Logging first, configuration next, then the platform, health endpoints after it; apps from
-     * deploy/ last (30). Within the platform, SCR (10) and Hassette's own bundles (12, 15) start
-     * before HTTP, Web Console and Gogo (20): Felix starts one bundle at a time, so the HA connection
+     * deploy/ last (30). Within the platform, SCR and Jetty (10) and Hassette's own bundles (12, 15)
+     * start before Web Console, Gogo and the rest (20): Felix starts one bundle at a time, so the HA connection
      * and the database, whose work runs on their own threads (connect, get_states, SQLite), start
      * first and overlap with the rest of the start instead of waiting behind it.
      */
@@ -273,8 +273,8 @@ public final class Main {
         if (bsn.equals("org.apache.felix.fileinstall")) {
             return 3;
         }
-        if (bsn.equals("org.apache.felix.scr")) {
-            return 10;
+        if (bsn.equals("org.apache.felix.scr") || bsn.equals("org.apache.felix.http.jetty12")) {
+            return 10; // HTTP first, as before: it answers (503) before the shell and the core do
         }
         if (bsn.equals("org.hassette.websocket") || bsn.equals("org.hassette.database")) {
             return 12;

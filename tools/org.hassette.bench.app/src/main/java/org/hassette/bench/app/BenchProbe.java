@@ -249,10 +249,13 @@ public class BenchProbe extends HttpServlet {
         field(b, "heap_peak_sampled", peakHeap).append(',');
         long min = Long.MAX_VALUE;
         long ooo = 0;
+        long last = 0;
         for (Track t : tracks) {
             min = Math.min(min, t.count);
             ooo += t.outOfOrder;
+            last = Math.max(last, t.lastUs);
         }
+        field(b, "last_handled_us", last).append(',');
         field(b, "min_count", min).append(',');
         field(b, "out_of_order", ooo).append(',');
         HomeAssistantConnection c = connection;

@@ -480,6 +480,8 @@ public final class PlatformBench {
     // ---- latency ---------------------------------------------------------------------------------
 
     private void latency() throws Exception {
+        // steady state: the garbage of the ingest rounds is collected first, not inside this run
+        probePost("/gc");
         probePost("/arm?count=" + o.latencyEvents + "&latency=1");
         simPost("/sim/bench", "{\"count\":" + o.latencyEvents + ",\"entities\":1000,\"rate\":" + o.latencyRate + "}");
         JsonNode end = awaitRun(o.latencyEvents);

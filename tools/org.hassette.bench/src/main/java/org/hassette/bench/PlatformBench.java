@@ -738,7 +738,8 @@ public final class PlatformBench {
     // ---- output --------------------------------------------------------------------------------------
 
     private void row(String scenario, String metric, String value, String target, String note) {
-        table.add(new String[] {scenario, metric, value, target, note});
+        // cells must not hold the column separator: "cold | warm" reads "cold / warm"
+        table.add(new String[] {scenario, metric.replace(" | ", " / "), value.replace(" | ", " / "), target, note.replace("|", "/")});
     }
 
     void printTable() {

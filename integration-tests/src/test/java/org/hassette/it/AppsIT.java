@@ -203,6 +203,29 @@ class AppsIT {
         Await.until("light.it_porch off after one quiet second", WAIT, () -> "off".equals(simState("light.it_porch")));
     }
 
+    @Test
+    void configurationMissingRequiredPropertiesFailsAtOnceNamingThemAndAFixStartsIt() throws Exception {
+        connectHomeAssistant();
+        Configuration c = configAdmin.getFactoryConfiguration(PID, "attic", "?");
+        Dictionary<String, Object> p = new Hashtable<>();
+        p.put("off.after.seconds", 30);
+        c.update(p);
+        appConfigs.add(c);
+        String appId = "app:" + c.getPid();
+        Await.until(appId + " failed on its configuration (" + registry.app(appId) + ")", WAIT,
+                () -> registry.app(appId).map(a -> a.status() == ResourceStatus.FAILED).orElse(false));
+        AppInfo failed = registry.app(appId).orElseThrow();
+        assertTrue(failed.reason().startsWith("configuration: sensor: required, not set (Motion sensor entity id"), failed.reason());
+        assertTrue(failed.reason().contains("lights: required, not set"), failed.reason());
+        assertEquals(0, failed.restarts(), "a configuration error is not retried");
+
+        p.put("sensor", "binary_sensor.it_attic_motion");
+        p.put("lights", new String[] {"light.it_attic"});
+        c.update(p);
+        Await.until(appId + " running after the fix (" + registry.app(appId) + ")", WAIT,
+                () -> registry.app(appId).map(a -> a.status() == ResourceStatus.RUNNING).orElse(false));
+    }
+
     private String configureApp(String name, String sensor, String light, int offAfterSeconds) throws Exception {
         Configuration c = configAdmin.getFactoryConfiguration(PID, name, "?");
         Dictionary<String, Object> p = new Hashtable<>();

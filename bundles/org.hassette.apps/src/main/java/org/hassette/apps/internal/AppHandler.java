@@ -93,6 +93,9 @@ public class AppHandler implements AppRegistry {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ServiceComponentRuntime scr;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile org.osgi.service.metatype.MetaTypeService metatype;
+
     @Activate
     public AppHandler(BundleContext context, Config config, @Reference Database database) {
         this.context = context;
@@ -363,6 +366,14 @@ public class AppHandler implements AppRegistry {
             a.lifecycle.stopped(why); // e.g. out of quarantine: EXHAUSTED_DEAD -> STOPPED -> STARTING
         }
         a.lifecycle.starting(why);
+        List<String> invalid = ConfigValidator.problems(metatype, a.reference);
+        if (!invalid.isEmpty()) {
+            a.failures++;
+            String reason = "configuration: " + String.join("; ", invalid) + " (fix the configuration; a change restarts the app)";
+            a.lifecycle.failed(reason, null);
+            LOG.error("{}: {}", a.appId, reason);
+            return;
+        }
         try {
             AppInstance.Context ctx = a.open(context, new AppTables.Store(tables, a.appId), () -> activationFailure(a.reference));
             App app = a.app();

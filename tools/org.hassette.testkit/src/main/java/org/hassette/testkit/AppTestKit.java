@@ -182,7 +182,8 @@ public final class AppTestKit implements AutoCloseable {
         }
 
         /**
-         * Makes recorded {@code turn_on}, {@code turn_off}, {@code toggle} and {@code setState} calls
+         * Makes recorded {@code turn_on}, {@code turn_off}, {@code toggle}, {@code climate.set_temperature},
+         * {@code input_number.set_value} and {@code setState} calls
          * change the states as Home Assistant would (with a {@code state_changed} to the bus).
          */
         public Builder haAppliesCalls() {
@@ -506,22 +507,43 @@ public final class AppTestKit implements AutoCloseable {
         return appliesCalls;
     }
 
-    /** Applies a recorded on/off/toggle call to an entity's state (only with {@link Builder#haAppliesCalls()}). */
+    /**
+     * Applies a recorded call to an entity's state as Home Assistant would (only with
+     * {@link Builder#haAppliesCalls()}): {@code turn_on}, {@code turn_off}, {@code toggle} (service
+     * data of {@code turn_on} becomes attributes), {@code climate.set_temperature} (attribute
+     * {@code temperature}, state from {@code hvac_mode}) and {@code input_number.set_value}.
+     */
     void applyCall(String entityId, String service, Map<String, Object> data) {
         EntityState old = states.get(entityId).orElse(null);
-        String now = old == null ? "off" : old.state();
-        String next = switch (service) {
-            case "turn_on" -> "on";
-            case "turn_off" -> "off";
-            case "toggle" -> "on".equals(now) ? "off" : "on";
-            default -> null;
-        };
-        if (next == null) {
-            return;
-        }
+        String current = old == null ? "off" : old.state();
         Map<String, Object> attrs = new LinkedHashMap<>(old == null ? Map.of() : old.attributes());
-        if (next.equals("on")) {
-            attrs.putAll(data);
+        String domain = entityId.substring(0, entityId.indexOf('.'));
+        String next;
+        switch (service) {
+            case "turn_on" -> {
+                next = "on";
+                attrs.putAll(data);
+            }
+            case "turn_off" -> next = "off";
+            case "toggle" -> next = "on".equals(current) ? "off" : "on";
+            case "set_temperature" -> {
+                if (!domain.equals("climate")) {
+                    return;
+                }
+                if (data.containsKey("temperature")) {
+                    attrs.put("temperature", data.get("temperature"));
+                }
+                next = data.get("hvac_mode") != null ? data.get("hvac_mode").toString() : current;
+            }
+            case "set_value" -> {
+                if (!domain.equals("input_number") || data.get("value") == null) {
+                    return;
+                }
+                next = data.get("value").toString();
+            }
+            default -> {
+                return;
+            }
         }
         changeState(entityId, next, attrs);
     }

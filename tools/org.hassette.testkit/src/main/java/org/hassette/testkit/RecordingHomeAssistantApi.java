@@ -21,7 +21,8 @@ import org.hassette.api.ha.Target;
  * and succeeds at once; reads are served from the kit's states. Nothing changes state unless asked:
  * {@code turn_on} of a light does not make it {@code on} (simulate that with
  * {@link AppTestKit#simulateStateChange}), except with {@link AppTestKit.Builder#haAppliesCalls()},
- * which applies {@code turn_on}/{@code turn_off}/{@code toggle} and {@code setState} to the states
+ * which applies {@code turn_on}/{@code turn_off}/{@code toggle}, {@code climate.set_temperature},
+ * {@code input_number.set_value} and {@code setState} to the states
  * as Home Assistant would, so chains of automations can be tested. {@code fireEvent} is recorded and
  * delivered to the bus, as HA echoes events back.
  *

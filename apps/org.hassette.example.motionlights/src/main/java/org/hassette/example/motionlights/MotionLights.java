@@ -1,6 +1,8 @@
 package org.hassette.example.motionlights;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import org.hassette.api.app.App;
 import org.hassette.api.constraints.Constraint;
 import org.hassette.api.constraints.ConstraintContext;
@@ -20,9 +22,9 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * Turns lights on when a motion sensor goes {@code on} (by default only between sunset and
- * sunrise); when it goes {@code off}, schedules them off after {@code off.after.seconds} unless
- * motion comes back first. One instance per factory
+ * Turns lights on when a motion sensor goes {@code on} (with {@code only.when.dark}, only between
+ * sunset and sunrise); when it goes {@code off}, schedules the ones that are on to go off after
+ * {@code off.after.seconds} unless motion comes back first. One instance per factory
  * configuration of {@value #PID}; runs only while the core is ready.
  */
 @Component(service = App.class, configurationPid = MotionLights.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -42,8 +44,8 @@ public class MotionLights implements App {
         @AttributeDefinition(description = "Seconds without motion before the lights go off")
         int off_after_seconds() default 120;
 
-        @AttributeDefinition(description = "Only between sunset and sunrise (needs Home Assistant's location); false: always")
-        boolean only_when_dark() default true;
+        @AttributeDefinition(description = "Only between sunset and sunrise (sun times from Home Assistant's location)")
+        boolean only_when_dark() default false;
     }
 
     /** Between sunset and sunrise, as the scheduler computes them for the home's location. */
@@ -70,7 +72,7 @@ public class MotionLights implements App {
             if (config.only_when_dark()) {
                 Verdict dark = DARK.check(circumstances);
                 if (!dark.allowed()) {
-                    app.log().info("motion on {}, but {}: lights stay as they are", config.sensor(), dark.message());
+                    app.log().info("motion on {}, but it is not dark ({}): lights stay as they are", config.sensor(), dark.detail());
                     return;
                 }
             }
@@ -82,10 +84,14 @@ public class MotionLights implements App {
         app.bus().onStateChange(config.sensor()).to("off").subscribe(app.appId() + ":motion-off", (StateChange c) -> {
             cancelOff();
             offJob = app.scheduler().runIn(quiet, () -> {
-                for (String light : config.lights()) {
+                List<String> on = Arrays.stream(config.lights())
+                        .filter(light -> app.states().get(light).map(st -> !"off".equals(st.state())).orElse(true)).toList();
+                for (String light : on) {
                     app.ha().turnOff(light);
                 }
-                app.log().info("no motion on {} for {}: lights off", config.sensor(), quiet);
+                if (!on.isEmpty()) {
+                    app.log().info("no motion on {} for {} s: {} off", config.sensor(), quiet.toSeconds(), String.join(", ", on));
+                }
             }, JobOptions.builder().name(app.appId() + ":off").group(app.appId()).build());
         });
         app.log().info("watching {} for {}{}", config.sensor(), String.join(", ", config.lights()),

@@ -21,7 +21,7 @@ class MotionLightsTest {
 
     @BeforeEach
     void home() {
-        kit = AppTestKit.builder().startingAt(EVENING).location(52.52, 13.40).appId("app:motionlights~hall").build();
+        kit = AppTestKit.builder().startingAt(EVENING).location(52.52, 13.40).appId("app:motionlights~hall").haAppliesCalls().build();
         kit.setState("binary_sensor.hall_motion", "off");
         kit.setState("light.hall", "off");
         kit.setState("light.stairs", "off");
@@ -34,7 +34,7 @@ class MotionLightsTest {
 
     static MotionLights app(Map<String, ?> more) {
         Map<String, Object> config = new java.util.HashMap<>(Map.of("sensor", "binary_sensor.hall_motion",
-                "lights", List.of("light.hall", "light.stairs"), "off.after.seconds", 120));
+                "lights", List.of("light.hall", "light.stairs"), "off.after.seconds", 120, "only.when.dark", true));
         config.putAll(more);
         return new MotionLights(Configs.of(MotionLights.Config.class, config));
     }
@@ -71,16 +71,18 @@ class MotionLightsTest {
         kit.start(app(Map.of()));
         kit.advanceTo(LocalTime.of(12, 0)); // next day, noon
         kit.simulateStateChange("binary_sensor.hall_motion", "on");
-        kit.ha().assertNotCalled("light", "turn_on", null);
-        kit.advanceTo(LocalTime.of(19, 0)); // after sunset again
         kit.simulateStateChange("binary_sensor.hall_motion", "off");
+        kit.advance(Duration.ofMinutes(5));
+        kit.ha().assertNoCalls(); // not switched on, and lights that are off are not switched off again
+        kit.advanceTo(LocalTime.of(19, 0)); // after sunset again
         kit.simulateStateChange("binary_sensor.hall_motion", "on");
         kit.ha().assertCalled("light", "turn_on", "light.hall");
     }
 
     @Test
-    void withOnlyWhenDarkOffItWorksAllDay() {
-        kit.start(app(Map.of("only.when.dark", false)));
+    void withoutOnlyWhenDarkItWorksAllDay() {
+        kit.start(new MotionLights(Configs.of(MotionLights.Config.class,
+                Map.of("sensor", "binary_sensor.hall_motion", "lights", List.of("light.hall")))));
         kit.advanceTo(LocalTime.of(12, 0));
         kit.simulateStateChange("binary_sensor.hall_motion", "on");
         kit.ha().assertCalled("light", "turn_on", "light.hall");

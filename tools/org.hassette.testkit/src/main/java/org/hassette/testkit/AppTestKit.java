@@ -92,7 +92,7 @@ public final class AppTestKit implements AutoCloseable {
     private App app;
     private AppContext context;
     private boolean settling;
-    private long contexts;
+    private final java.util.concurrent.atomic.AtomicLong contexts = new java.util.concurrent.atomic.AtomicLong();
 
     private AppTestKit(Builder b) {
         this.clock = VirtualClock.frozenAt(b.start);
@@ -308,9 +308,11 @@ public final class AppTestKit implements AutoCloseable {
 
     /** {@code entityId} is removed from Home Assistant ({@code new_state: null}). */
     public void simulateRemoval(String entityId) {
-        EntityState old = states.get(entityId).orElse(null);
-        publishEvent("state_changed", stateChangedData(entityId, old, null));
-        states.change(entityId, old, null);
+        synchronized (this) {
+            EntityState old = states.get(entityId).orElse(null);
+            publishEvent("state_changed", stateChangedData(entityId, old, null));
+            states.change(entityId, old, null);
+        }
         settle();
     }
 
@@ -548,20 +550,23 @@ public final class AppTestKit implements AutoCloseable {
         changeState(entityId, next, attrs);
     }
 
-    /** Writes a state as Home Assistant reports a change: the {@code state_changed} event, then the cache (and its listeners). */
-    EntityState changeState(String entityId, String newState, Map<String, ?> attributes) {
+    /**
+     * Writes a state as Home Assistant reports a change: the {@code state_changed} event, then the
+     * cache (and its listeners). Synchronized: handlers running in parallel may change states.
+     */
+    synchronized EntityState changeState(String entityId, String newState, Map<String, ?> attributes) {
         EntityState old = states.get(entityId).orElse(null);
         Instant now = clock.now();
         Map<String, Object> attrs = attributes == null ? Map.of() : new LinkedHashMap<>(attributes);
         Instant lastChanged = old != null && Objects.equals(old.state(), newState) && old.lastChanged() != null ? old.lastChanged() : now;
-        EntityState next = new EntityState(entityId, newState, attrs, lastChanged, now, "kit-" + (++contexts));
+        EntityState next = new EntityState(entityId, newState, attrs, lastChanged, now, "kit-" + contexts.incrementAndGet());
         publishEvent("state_changed", stateChangedData(entityId, old, next));
         states.change(entityId, old, next);
         return next;
     }
 
     void publishEvent(String eventType, Map<String, Object> data) {
-        bus.publish(new HaEvent(eventType, data, "LOCAL", clock.now(), "kit-" + (++contexts), 1));
+        bus.publish(new HaEvent(eventType, data, "LOCAL", clock.now(), "kit-" + contexts.incrementAndGet(), 1));
     }
 
     private static Map<String, Object> stateChangedData(String entityId, EntityState old, EntityState next) {

@@ -132,6 +132,51 @@ class AppTestKitTest {
     }
 
     @Test
+    void settlingWaitsForParallelHandlersThatRunTogether() {
+        java.util.concurrent.CyclicBarrier both = new java.util.concurrent.CyclicBarrier(2);
+        List<String> done = new CopyOnWriteArrayList<>();
+        try (AppTestKit kit = AppTestKit.create()) {
+            kit.start(app(ctx -> ctx.bus().onTopic("work").mode(ExecutionMode.parallel()).subscribe("parallel", m -> {
+                both.await(5, java.util.concurrent.TimeUnit.SECONDS); // only passes when two calls run at once
+                done.add((String) m.payload());
+            })));
+            kit.bus().emit("work", "a");
+            kit.bus().emit("work", "b");
+            kit.settle();
+            assertEquals(List.of("a", "b"), done.stream().sorted().toList());
+        }
+    }
+
+    @Test
+    void restartModeCancelsTheRunningCallAsOnThePlatform() {
+        try (AppTestKit kit = AppTestKit.builder().allowHandlerErrors().build()) {
+            java.util.concurrent.CountDownLatch firstStarted = new java.util.concurrent.CountDownLatch(1);
+            kit.start(app(ctx -> ctx.bus().onTopic("job").mode(ExecutionMode.restart()).subscribe("restarting", m -> {
+                if ("first".equals(m.payload())) {
+                    firstStarted.countDown();
+                    new java.util.concurrent.CountDownLatch(1).await(); // until interrupted by the restart
+                }
+            })));
+            kit.bus().emit("job", "first");
+            assertTrue(await(firstStarted));
+            kit.emit("job", "second");
+            Map<Object, InvocationRecord.Outcome> outcomes = new java.util.HashMap<>();
+            for (InvocationRecord r : kit.invocations()) {
+                outcomes.put(((org.hassette.api.bus.BusMessage) r.event()).payload(), r.outcome());
+            }
+            assertEquals(Map.of("first", InvocationRecord.Outcome.CANCELLED, "second", InvocationRecord.Outcome.SUCCESS), outcomes);
+        }
+    }
+
+    private static boolean await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            return latch.await(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void serviceCallsAndTopicsReachTheirListeners() {
         List<Object> got = new CopyOnWriteArrayList<>();
         try (AppTestKit kit = AppTestKit.create()) {

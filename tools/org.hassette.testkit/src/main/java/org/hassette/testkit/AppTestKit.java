@@ -599,7 +599,7 @@ public final class AppTestKit implements AutoCloseable {
 
         KitContext(String id) {
             this.id = id;
-            this.log = LoggerFactory.getLogger("hassette.app." + id);
+            this.log = LoggerFactory.getLogger("hassette.app." + (id.startsWith("app:") ? id.substring(4) : id)); // as the platform names it
         }
 
         @Override

@@ -123,6 +123,23 @@ public class AppHandler implements AppRegistry {
         step(id, () -> added(id, reference));
     }
 
+    /**
+     * The App service's properties changed: its configuration was updated while SCR kept the
+     * service (a component not activated yet, or one with a modified method). An instance that is
+     * not running because of a failure gets a fresh start with the new configuration; a running one
+     * is left alone (SCR re-creates components without a modified method, which unbinds and binds).
+     */
+    void updatedApp(ServiceReference<App> reference) {
+        long id = serviceId(reference);
+        step(id, () -> {
+            AppInstance a = apps.get(id);
+            if (a != null && active && a.want == Want.RUN && !a.running) {
+                LOG.info("{}: configuration changed; starting it again", a.appId);
+                resume(a, "configuration changed");
+            }
+        });
+    }
+
     void unbindApp(ServiceReference<App> reference) {
         long id = serviceId(reference);
         step(id, () -> removed(id, "the app service was unregistered"));
@@ -175,13 +192,7 @@ public class AppHandler implements AppRegistry {
                 throw new IllegalStateException(appId + " is " + (a.want == Want.DISABLED ? "disabled" : "quarantined")
                         + "; enable it instead");
             }
-            a.want = Want.RUN;
-            a.budget.succeeded();
-            a.restarts = 0;
-            cancelRestart(a);
-            if (!a.running) {
-                run(a, "started by an operator");
-            }
+            resume(a, "started by an operator");
         });
     }
 
@@ -204,10 +215,7 @@ public class AppHandler implements AppRegistry {
             }
             cancelRestart(a);
             halt(a, "reloading");
-            a.want = Want.RUN;
-            a.budget.succeeded();
-            a.restarts = 0;
-            run(a, "reloaded by an operator");
+            resume(a, "reloaded by an operator");
         });
     }
 
@@ -215,14 +223,19 @@ public class AppHandler implements AppRegistry {
     public AppInfo enable(String appId) {
         return act(appId, a -> {
             tables.save(a.appId, Setting.NONE);
-            a.want = Want.RUN;
-            a.budget.succeeded();
-            a.restarts = 0;
-            cancelRestart(a);
-            if (!a.running) {
-                run(a, "enabled by an operator");
-            }
+            resume(a, "enabled by an operator");
         });
+    }
+
+    /** An operator wants it running: a fresh restart budget, no pending restart, started unless it runs. */
+    private void resume(AppInstance a, String why) {
+        a.want = Want.RUN;
+        a.budget.succeeded();
+        a.restarts = 0;
+        cancelRestart(a);
+        if (!a.running) {
+            run(a, why);
+        }
     }
 
     @Override

@@ -80,7 +80,10 @@ public class AppHandler implements AppRegistry {
     }
 
     private final Map<Long, AppInstance> apps = new ConcurrentHashMap<>();
-    private final Map<Long, CompletableFuture<Void>> chains = new ConcurrentHashMap<>();
+    /** One ordered chain of steps per app id: a re-registration (unbind old, bind new) keeps its order. */
+    private final Map<String, CompletableFuture<Void>> chains = new ConcurrentHashMap<>();
+    /** Services whose app id was taken when they came; adopted when the holder goes away. */
+    private final Map<String, ServiceReference<App>> waiting = new ConcurrentHashMap<>();
     private final BundleContext context;
     private volatile Config config;
     private volatile Duration timeout;
@@ -120,7 +123,7 @@ public class AppHandler implements AppRegistry {
     @Reference(service = App.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void bindApp(ServiceReference<App> reference) {
         long id = serviceId(reference);
-        step(id, () -> added(id, reference));
+        step(appId(reference), () -> added(id, reference));
     }
 
     /**
@@ -131,7 +134,7 @@ public class AppHandler implements AppRegistry {
      */
     void updatedApp(ServiceReference<App> reference) {
         long id = serviceId(reference);
-        step(id, () -> {
+        step(appId(reference), () -> {
             AppInstance a = apps.get(id);
             if (a != null && active && a.want == Want.RUN && !a.running) {
                 LOG.info("{}: configuration changed; starting it again", a.appId);
@@ -142,15 +145,25 @@ public class AppHandler implements AppRegistry {
 
     void unbindApp(ServiceReference<App> reference) {
         long id = serviceId(reference);
-        step(id, () -> removed(id, "the app service was unregistered"));
+        String appId = appId(reference);
+        step(appId, () -> {
+            if (waiting.remove(appId, reference)) {
+                return; // it never ran
+            }
+            removed(id, "the app service was unregistered");
+            ServiceReference<App> next = waiting.remove(appId);
+            if (next != null) {
+                added(serviceId(next), next);
+            }
+        });
     }
 
     @Deactivate
     void deactivate() {
         active = false;
         timer.shutdownNow();
-        for (Long id : List.copyOf(apps.keySet())) {
-            step(id, () -> removed(id, "the app handler is stopping"));
+        for (AppInstance a : List.copyOf(apps.values())) {
+            step(a.appId, () -> removed(a.serviceId, "the app handler is stopping"));
         }
         CompletableFuture<?>[] all = chains.values().toArray(new CompletableFuture<?>[0]);
         try {
@@ -270,7 +283,7 @@ public class AppHandler implements AppRegistry {
         }
         AppInstance a = found.get();
         CompletableFuture<Void> done = new CompletableFuture<>();
-        step(a.serviceId, () -> {
+        step(a.appId, () -> {
             try {
                 if (apps.get(a.serviceId) != a) {
                     throw new IllegalStateException(appId + " went away");
@@ -307,7 +320,7 @@ public class AppHandler implements AppRegistry {
     // ---- steps (each runs on the app's own chain)
 
     /** Runs {@code work} after the earlier steps of the same app instance. */
-    private void step(long id, Runnable work) {
+    private void step(String id, Runnable work) {
         chains.compute(id, (k, tail) -> {
             CompletableFuture<Void> prev = tail == null ? CompletableFuture.completedFuture(null) : tail;
             return prev.thenRunAsync(() -> {
@@ -326,8 +339,9 @@ public class AppHandler implements AppRegistry {
         }
         String appId = appId(reference);
         if (find(appId).isPresent()) {
-            LOG.error("{}: a second app service with this id (service {} of {}) is ignored; give each instance its own"
-                    + " configuration", appId, id, reference.getBundle());
+            waiting.put(appId, reference);
+            LOG.error("{}: a second app service with this id (service {} of {}) waits until the first is gone; give each"
+                    + " instance its own configuration", appId, id, reference.getBundle());
             return;
         }
         RestartBudget budget = new RestartBudget(Duration.ofMillis(Math.max(0, config.restart_initial_ms())),
@@ -359,7 +373,6 @@ public class AppHandler implements AppRegistry {
 
     private void removed(long id, String why) {
         AppInstance a = apps.remove(id);
-        chains.remove(id);
         if (a == null) {
             return;
         }
@@ -433,7 +446,7 @@ public class AppHandler implements AppRegistry {
         a.lifecycle.failed(r, cause);
         LOG.error("{}: {}", a.appId, r, cause);
         if (active) {
-            a.pendingRestart = timer.schedule(() -> step(a.serviceId, () -> {
+            a.pendingRestart = timer.schedule(() -> step(a.appId, () -> {
                 a.pendingRestart = null;
                 if (apps.get(a.serviceId) == a && a.want == Want.RUN && !a.running) {
                     run(a, "restart " + d.attempt() + "/" + a.budget.budget());

@@ -1,0 +1,210 @@
+package org.hassette.web.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.hassette.api.app.AppRegistry;
+import org.hassette.api.bus.InvocationListener;
+import org.hassette.api.bus.InvocationRecord;
+import org.hassette.api.database.Database;
+import org.hassette.api.execution.ExecutionHistory;
+import org.hassette.api.execution.ExecutionRecord;
+import org.hassette.api.scheduler.JobInfo;
+import org.hassette.api.scheduler.RunOutcome;
+import org.hassette.api.scheduler.RunRecord;
+import org.hassette.api.scheduler.Scheduler;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records every bus handler call (as the bus's {@link InvocationListener}) and every scheduler job
+ * run (read from the jobs' run histories, which the scheduler keeps per job) into the execution
+ * store, and registers {@link ExecutionHistory} once the table exists. Each record is attributed to
+ * the app whose id prefixes the listener's or job's name ({@code <appId>:...}) or equals the job's
+ * group, the naming the app API uses; other records have no app.
+ */
+@Component(service = InvocationListener.class, configurationPid = ExecutionRecorder.PID)
+@Designate(ocd = ExecutionRecorder.Config.class)
+public class ExecutionRecorder implements InvocationListener {
+    static final String PID = "org.hassette.web.executions";
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutionRecorder.class);
+
+    @ObjectClassDefinition(name = "Hassette execution history", description = "Retention of handler calls and job runs")
+    public @interface Config {
+        @AttributeDefinition(description = "Records older than this many hours are deleted")
+        int max_age_hours() default 168;
+
+        @AttributeDefinition(description = "At most this many records are kept (the oldest go first)")
+        int max_rows() default 10_000;
+
+        @AttributeDefinition(description = "Records waiting to be written at most; beyond it new ones are dropped and counted")
+        int queue_capacity() default 10_000;
+
+        @AttributeDefinition(description = "Milliseconds between batched writes")
+        long flush_interval_ms() default 250;
+
+        @AttributeDefinition(description = "Milliseconds between reads of the scheduler's job histories")
+        long job_poll_interval_ms() default 1000;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Scheduler scheduler;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile AppRegistry apps;
+
+    private final ExecutionStore store;
+    private final ScheduledExecutorService writer;
+    private final Instant since;
+    /** Per job name, the newest run already recorded. Only touched on the writer thread. */
+    private final Map<String, Instant> seenRuns = new HashMap<>();
+    private volatile ServiceRegistration<ExecutionHistory> registration;
+    private volatile boolean closed;
+
+    @Activate
+    public ExecutionRecorder(BundleContext context, @Reference Database database, Config config) {
+        this.since = Instant.now();
+        this.store = new ExecutionStore(database, Instant::now, Duration.ofHours(Math.max(1, config.max_age_hours())),
+                Math.max(1, config.max_rows()), config.queue_capacity());
+        this.writer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "hassette-web-executions");
+            t.setDaemon(true);
+            return t;
+        });
+        store.createTable().whenComplete((v, error) -> {
+            if (error != null) {
+                LOG.error("Cannot create the executions table; the execution history stays unavailable: {}", error.toString());
+                return;
+            }
+            synchronized (this) {
+                if (!closed) {
+                    registration = context.registerService(ExecutionHistory.class, store, null);
+                }
+            }
+        });
+        long flush = Math.max(10, config.flush_interval_ms());
+        writer.scheduleWithFixedDelay(this::flush, flush, flush, TimeUnit.MILLISECONDS);
+        long poll = Math.max(50, config.job_poll_interval_ms());
+        writer.scheduleWithFixedDelay(this::pollJobs, poll, poll, TimeUnit.MILLISECONDS);
+        writer.scheduleWithFixedDelay(this::prune, 5, 60, TimeUnit.SECONDS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        ServiceRegistration<ExecutionHistory> r;
+        synchronized (this) {
+            closed = true;
+            r = registration;
+            registration = null;
+        }
+        if (r != null) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException e) {
+                // already gone with the bundle
+            }
+        }
+        writer.shutdownNow();
+        store.flush(); // best effort: whatever was queued goes to the database's writer
+    }
+
+    @Override
+    public void invoked(InvocationRecord r) {
+        String error = r.error() == null ? null : r.error().getClass().getSimpleName() + ": " + r.error().getMessage();
+        store.offer(new ExecutionRecord(0, ExecutionRecord.Kind.LISTENER, r.listener(), appOf(r.listener(), null), r.start(),
+                r.duration(), r.outcome().name().toLowerCase(Locale.ROOT), error, r.detail()));
+    }
+
+    private void flush() {
+        try {
+            store.flush().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("Cannot write execution records: {}", e.toString());
+        }
+    }
+
+    private void prune() {
+        try {
+            int n = store.prune().get(60, TimeUnit.SECONDS);
+            if (n > 0) {
+                LOG.debug("Pruned {} execution records", n);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("Cannot prune execution records: {}", e.toString());
+        }
+    }
+
+    /** Records the runs each job made since the last poll (and since this component started). */
+    private void pollJobs() {
+        Scheduler s = scheduler;
+        if (s == null) {
+            return;
+        }
+        try {
+            for (JobInfo job : s.jobs()) {
+                Instant last = seenRuns.getOrDefault(job.name(), since);
+                Instant newest = last;
+                for (RunRecord run : job.history()) {
+                    if (run.at().isAfter(last)) {
+                        store.offer(new ExecutionRecord(0, ExecutionRecord.Kind.JOB, job.name(), appOf(job.name(), job.group()), run.at(), null,
+                                outcome(run), run.outcome() == RunOutcome.FAILED || run.outcome() == RunOutcome.TIMED_OUT ? run.detail() : null,
+                                (run.manual() ? "run now" : "") + (run.manual() && !run.detail().isEmpty() ? "; " : "") + run.detail()));
+                        if (run.at().isAfter(newest)) {
+                            newest = run.at();
+                        }
+                    }
+                }
+                seenRuns.put(job.name(), newest);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot read the scheduler's jobs: {}", e.toString());
+        }
+    }
+
+    private static String outcome(RunRecord run) {
+        switch (run.outcome()) {
+            case SUCCEEDED:
+                return "success";
+            case FAILED:
+                return "error";
+            case TIMED_OUT:
+                return "timeout";
+            default:
+                return "skipped";
+        }
+    }
+
+    /** The app this listener or job belongs to, see {@link AppAttribution}. */
+    private String appOf(String name, String group) {
+        AppRegistry registry = apps;
+        if (registry == null) {
+            return null;
+        }
+        try {
+            return AppAttribution.of(registry.apps(), name, group);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}

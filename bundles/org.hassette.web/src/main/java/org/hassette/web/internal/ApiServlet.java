@@ -40,6 +40,7 @@ import org.hassette.api.session.SessionRecord;
 import org.hassette.api.session.SessionTracker;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -71,7 +72,7 @@ public class ApiServlet extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile Supervisor supervisor;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile AppRegistry apps;
+    private volatile ComponentServiceObjects<AppRegistry> apps;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile StateCache states;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -215,10 +216,9 @@ public class ApiServlet extends HttpServlet {
             }
         }
         StateCache s = states;
-        AppRegistry a = apps;
         SessionTracker t = sessions;
         return Json.obj("core_ready", r != null && r.coreReady(), "readiness_known", r != null, "not_ready", blocked,
-                "entities", s == null ? null : s.size(), "apps", a == null ? null : a.apps().size(),
+                "entities", s == null ? null : s.size(), "apps", apps == null ? null : appList().size(),
                 "session", t == null ? null : t.currentSessionId());
     }
 
@@ -263,11 +263,13 @@ public class ApiServlet extends HttpServlet {
     // --- apps
 
     private List<Object> apps() {
-        List<Object> out = new ArrayList<>();
-        for (AppInfo a : require(apps, "apps (AppRegistry)").apps()) {
-            out.add(app(a));
+        try (Lease<AppRegistry> lease = Lease.of(apps)) {
+            List<Object> out = new ArrayList<>();
+            for (AppInfo a : require(lease.service, "apps (AppRegistry)").apps()) {
+                out.add(app(a));
+            }
+            return out;
         }
-        return out;
     }
 
     private Object app(String id) {
@@ -275,9 +277,11 @@ public class ApiServlet extends HttpServlet {
     }
 
     private AppInfo findApp(String id) {
-        AppRegistry registry = require(apps, "apps (AppRegistry)");
-        return registry.app(id).or(() -> registry.app("app:" + id)).orElseThrow(() -> ApiException.notFound("no app '" + id + "'; known: "
-                + registry.apps().stream().map(AppInfo::appId).toList()));
+        try (Lease<AppRegistry> lease = Lease.of(apps)) {
+            AppRegistry registry = require(lease.service, "apps (AppRegistry)");
+            return registry.app(id).or(() -> registry.app("app:" + id)).orElseThrow(() -> ApiException.notFound("no app '" + id
+                    + "'; known: " + registry.apps().stream().map(AppInfo::appId).toList()));
+        }
     }
 
     static Map<String, Object> app(AppInfo a) {
@@ -287,8 +291,13 @@ public class ApiServlet extends HttpServlet {
     }
 
     private Object appAction(String id, String action) {
-        AppRegistry registry = require(apps, "apps (AppRegistry)");
         String appId = findApp(id).appId();
+        try (Lease<AppRegistry> lease = Lease.of(apps)) {
+            return appAction(require(lease.service, "apps (AppRegistry)"), appId, action);
+        }
+    }
+
+    private Object appAction(AppRegistry registry, String appId, String action) {
         AppInfo after;
         switch (action) {
             case "start":
@@ -350,9 +359,8 @@ public class ApiServlet extends HttpServlet {
     // --- listeners and jobs
 
     private List<AppInfo> appList() {
-        AppRegistry a = apps;
-        try {
-            return a == null ? List.of() : a.apps();
+        try (Lease<AppRegistry> lease = Lease.of(apps)) {
+            return lease.service == null ? List.of() : lease.service.apps();
         } catch (RuntimeException e) {
             return List.of();
         }
@@ -445,8 +453,8 @@ public class ApiServlet extends HttpServlet {
         String logger = emptyToNull(req.getParameter("logger"));
         int limit = limit(req, 200);
         Predicate<LogBuffer.Line> filter = l -> LogBuffer.rank(l.level()) >= 0 && LogBuffer.rank(l.level()) <= min
-                && (bundle == null || bundle.equals(l.bundle()) || (l.logger() != null && l.logger().startsWith(bundle)))
-                && (logger == null || (l.logger() != null && l.logger().startsWith(logger)));
+                && (bundle == null || bundle.equals(l.bundle()) || LogBuffer.under(l.logger(), bundle))
+                && (logger == null || LogBuffer.under(l.logger(), logger));
         List<Object> out = new ArrayList<>();
         for (LogBuffer.Line l : logs.recent(filter, limit)) {
             out.add(Json.obj("seq", l.seq(), "time", Json.time(l.time()), "level", l.level(), "logger", l.logger(), "message", l.message(),

@@ -20,6 +20,7 @@ import org.hassette.api.scheduler.RunRecord;
 import org.hassette.api.scheduler.Scheduler;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -68,7 +69,7 @@ public class ExecutionRecorder implements InvocationListener {
     private volatile Scheduler scheduler;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile AppRegistry apps;
+    private volatile ComponentServiceObjects<AppRegistry> apps;
 
     private final ExecutionStore store;
     private final ScheduledExecutorService writer;
@@ -81,24 +82,32 @@ public class ExecutionRecorder implements InvocationListener {
     @Activate
     public ExecutionRecorder(BundleContext context, @Reference Database database, Config config) {
         this.since = Instant.now();
-        this.store = new ExecutionStore(database, Instant::now, Duration.ofHours(Math.max(1, config.max_age_hours())),
-                Math.max(1, config.max_rows()), config.queue_capacity());
         this.writer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hassette-web-executions");
             t.setDaemon(true);
             return t;
         });
-        store.createTable().whenComplete((v, error) -> {
+        this.store = new ExecutionStore(database, writer, Instant::now, Duration.ofHours(Math.max(1, config.max_age_hours())),
+                Math.max(1, config.max_rows()), config.queue_capacity());
+        // Registered from our own thread: registering on the database's writer thread would let a
+        // consumer activated by it (e.g. one that writes to the database in its constructor) wait for itself.
+        store.createTable().whenCompleteAsync((v, error) -> {
             if (error != null) {
                 LOG.error("Cannot create the executions table; the execution history stays unavailable: {}", error.toString());
                 return;
             }
+            if (closed) {
+                return;
+            }
+            ServiceRegistration<ExecutionHistory> r = context.registerService(ExecutionHistory.class, store, null);
             synchronized (this) {
                 if (!closed) {
-                    registration = context.registerService(ExecutionHistory.class, store, null);
+                    registration = r;
+                    return;
                 }
             }
-        });
+            r.unregister(); // deactivated while registering
+        }, writer);
         long flush = Math.max(10, config.flush_interval_ms());
         writer.scheduleWithFixedDelay(this::flush, flush, flush, TimeUnit.MILLISECONDS);
         long poll = Math.max(50, config.job_poll_interval_ms());
@@ -197,12 +206,8 @@ public class ExecutionRecorder implements InvocationListener {
 
     /** The app this listener or job belongs to, see {@link AppAttribution}. */
     private String appOf(String name, String group) {
-        AppRegistry registry = apps;
-        if (registry == null) {
-            return null;
-        }
-        try {
-            return AppAttribution.of(registry.apps(), name, group);
+        try (Lease<AppRegistry> lease = Lease.of(apps)) {
+            return lease.service == null ? null : AppAttribution.of(lease.service.apps(), name, group);
         } catch (RuntimeException e) {
             return null;
         }

@@ -13,6 +13,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.hassette.api.database.Database;
@@ -36,9 +37,15 @@ final class ExecutionStore implements ExecutionHistory {
     private final BlockingQueue<ExecutionRecord> pending;
     private final List<ExecutionListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong dropped = new AtomicLong();
+    private final Executor callbacks;
 
-    ExecutionStore(Database database, Supplier<Instant> clock, Duration maxAge, int maxRows, int queueCapacity) {
+    /**
+     * @param callbacks runs what follows a write (telling listeners); never the database's writer
+     *                  thread, where a listener that waits for another write would wait for itself
+     */
+    ExecutionStore(Database database, Executor callbacks, Supplier<Instant> clock, Duration maxAge, int maxRows, int queueCapacity) {
         this.database = database;
+        this.callbacks = callbacks;
         this.clock = clock;
         this.maxAge = maxAge;
         this.maxRows = maxRows;
@@ -77,7 +84,7 @@ final class ExecutionStore implements ExecutionHistory {
         if (batch.isEmpty()) {
             return CompletableFuture.completedFuture(0);
         }
-        return database.write(c -> insert(c, batch)).thenApply(stored -> {
+        return database.write(c -> insert(c, batch)).thenApplyAsync(stored -> {
             for (ExecutionRecord r : stored) {
                 for (ExecutionListener l : listeners) {
                     try {
@@ -88,7 +95,7 @@ final class ExecutionStore implements ExecutionHistory {
                 }
             }
             return stored.size();
-        });
+        }, callbacks);
     }
 
     private static List<ExecutionRecord> insert(Connection c, List<ExecutionRecord> batch) throws SQLException {

@@ -109,6 +109,11 @@ public class LogBuffer implements LogListener {
         return () -> listeners.remove(listener);
     }
 
+    /** Whether the logger is {@code parent} or below it in the dotted hierarchy (logback's rule). */
+    static boolean under(String logger, String parent) {
+        return logger != null && (logger.equals(parent) || logger.startsWith(parent + "."));
+    }
+
     /** Severity rank: ERROR 0 .. TRACE 4 (AUDIT counts as ERROR); -1 for an unknown name. */
     static int rank(String level) {
         switch (level.toUpperCase(Locale.ROOT)) {

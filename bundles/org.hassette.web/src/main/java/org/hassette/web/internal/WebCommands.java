@@ -10,6 +10,7 @@ import org.hassette.api.app.AppInfo;
 import org.hassette.api.app.AppRegistry;
 import org.hassette.api.execution.ExecutionHistory;
 import org.hassette.api.execution.ExecutionRecord;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -31,7 +32,7 @@ public class WebCommands {
     private volatile ExecutionHistory history;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile AppRegistry apps;
+    private volatile ComponentServiceObjects<AppRegistry> apps;
 
     private final LogBuffer logs;
     private final LogLevels levels;
@@ -93,7 +94,7 @@ public class WebCommands {
         String prefix = source == null || source.equals("*") ? null : app(source).map(AppInfo::bundle).orElse(source);
         StringBuilder sb = new StringBuilder();
         for (LogBuffer.Line l : logs.recent(x -> LogBuffer.rank(x.level()) >= 0 && LogBuffer.rank(x.level()) <= min
-                && (prefix == null || prefix.equals(x.bundle()) || (x.logger() != null && x.logger().startsWith(prefix))), limit)) {
+                && (prefix == null || prefix.equals(x.bundle()) || LogBuffer.under(x.logger(), prefix)), limit)) {
             sb.append(TIME.format(l.time())).append(' ').append(String.format("%-5s", l.level())).append(' ').append(l.logger()).append(" - ")
                     .append(l.message());
             if (l.exception() != null) {
@@ -120,10 +121,12 @@ public class WebCommands {
     }
 
     private Optional<AppInfo> app(String id) {
-        AppRegistry a = apps;
-        if (a == null || id == null) {
-            return Optional.empty();
+        try (Lease<AppRegistry> lease = Lease.of(apps)) {
+            AppRegistry a = lease.service;
+            if (a == null || id == null) {
+                return Optional.empty();
+            }
+            return a.app(id).or(() -> a.app("app:" + id));
         }
-        return a.app(id).or(() -> a.app("app:" + id));
     }
 }

@@ -64,6 +64,7 @@ try {
   await page.waitForFunction(() => document.querySelectorAll('#entities tbody tr').length > 1, null, { timeout });
   if (errors.length) throw new Error('JavaScript errors on the page: ' + errors.join('; '));
   if (process.env.SCREENSHOT) {
+    await page.waitForSelector('#toast', { state: 'hidden', timeout: 10_000 });
     await page.screenshot({ path: process.env.SCREENSHOT, fullPage: false });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: process.env.SCREENSHOT.replace(/\.png$/, '-phone.png'), fullPage: false });

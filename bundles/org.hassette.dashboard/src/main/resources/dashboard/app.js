@@ -61,11 +61,11 @@ async function loadStatus() {
 async function loadServices() {
   const services = await api('/services');
   fillTable('#services', services.map((s) => el('tr', { 'data-service': s.name, class: s.ready ? '' : 'failed' },
-    el('td', {}, s.name, el('span', { class: 'muted' }, s.role === 'app' ? ' (app)' : '')),
+    el('td', {}, s.name, el('span', { class: 'muted' }, s.role === 'app' ? ' (app)' : ''),
+      el('div', { class: 'sub' + (s.ready ? '' : ' bad') }, s.ready ? (s.reason || '') : (s.chain && s.chain.length ? s.chain.join(' → ') : s.reason || ''))),
     statusCell(s.status),
     el('td', { class: s.ready ? 'ok' : 'bad' }, s.ready ? 'yes' : 'no'),
-    el('td', {}, s.supervision ? `${s.supervision.restarts_in_window}/${s.supervision.budget} (${s.supervision.policy})` : String(s.restarts)),
-    el('td', { class: 'reason' }, s.ready ? (s.reason || '') : (s.chain && s.chain.length ? s.chain.join(' → ') : s.reason || '')))));
+    el('td', { class: 'hide-narrow' }, s.supervision ? `${s.supervision.restarts_in_window}/${s.supervision.budget} ${s.supervision.policy}` : String(s.restarts)))));
 }
 
 async function appAction(id, action, button) {
@@ -86,13 +86,13 @@ async function loadApps() {
   try {
     apps = await api('/apps');
   } catch (e) {
-    fillTable('#apps', [el('tr', {}, el('td', { colSpan: 5, class: 'muted' }, e.message))]);
+    fillTable('#apps', [el('tr', {}, el('td', { colSpan: 4, class: 'muted' }, e.message))]);
     return;
   }
   $('#apps-empty').hidden = apps.length > 0;
   fillTable('#apps', apps.map((a) => {
     const running = a.status === 'running' || a.status === 'starting';
-    const actions = el('td', { class: 'actions' });
+    const actions = el('div', { class: 'actions' });
     for (const action of running ? ['stop', 'reload'] : ['start']) {
       const b = el('button', { type: 'button', 'data-action': action }, action[0].toUpperCase() + action.slice(1));
       b.addEventListener('click', () => appAction(a.id, action, b));
@@ -104,22 +104,25 @@ async function loadApps() {
       actions.append(b);
     }
     return el('tr', { 'data-app': a.id, class: a.status === 'failed' ? 'failed' : '' },
-      el('td', {}, a.id.replace(/^app:/, ''), el('div', { class: 'muted' }, a.bundle + ' ' + (a.version || ''))),
+      el('td', {}, a.id.replace(/^app:/, ''),
+        el('div', { class: 'sub' }, a.bundle + ' ' + (a.version || '')),
+        a.reason && a.status !== 'running' ? el('div', { class: 'sub' + (a.status === 'failed' ? ' bad' : '') }, a.reason) : ''),
       statusCell(a.status),
-      el('td', {}, `${a.listeners} / ${a.jobs}`),
-      el('td', { class: 'reason' }, a.reason || ''),
-      actions);
+      el('td', { class: 'hide-narrow' }, `${a.listeners} / ${a.jobs}`),
+      el('td', {}, actions));
   }));
 }
 
 function executionRow(x) {
-  return el('tr', { 'data-execution': x.id, class: (x.outcome === 'error' || x.outcome === 'timeout') ? 'failed' : '' },
+  const short = x.app && x.name.startsWith(x.app + ':') ? x.name.slice(x.app.length + 1) : x.name;
+  const failed = x.outcome === 'error' || x.outcome === 'timeout';
+  return el('tr', { 'data-execution': x.id, class: failed ? 'failed' : '' },
     el('td', {}, time(x.start)),
-    el('td', {}, x.name, el('div', { class: 'muted' }, x.kind)),
-    el('td', {}, x.app ? x.app.replace(/^app:/, '') : '–'),
-    el('td', {}, x.duration_ms === null ? '–' : x.duration_ms),
+    el('td', {}, short, el('div', { class: 'sub' }, x.kind + (x.app ? ' · ' + x.app.replace(/^app:/, '') : ' · platform')),
+      failed ? el('div', { class: 'sub bad' }, x.error || x.detail || '') : ''),
+    el('td', { class: 'hide-narrow' }, x.duration_ms === null ? '–' : x.duration_ms),
     statusCell(x.outcome),
-    el('td', { class: 'msg' }, x.error || x.detail || ''));
+    el('td', { class: 'msg hide-narrow' }, x.error || x.detail || ''));
 }
 
 const errorsOnly = () => $('#errors-only').checked;
@@ -128,7 +131,7 @@ async function loadExecutions() {
   try {
     rows = await api('/executions?limit=100');
   } catch (e) {
-    fillTable('#executions', [el('tr', {}, el('td', { colSpan: 6, class: 'muted' }, e.message))]);
+    fillTable('#executions', [el('tr', {}, el('td', { colSpan: 5, class: 'muted' }, e.message))]);
     return;
   }
   fillTable('#executions', rows.filter((x) => !errorsOnly() || x.outcome === 'error' || x.outcome === 'timeout').map(executionRow));
@@ -139,7 +142,7 @@ function entityRow(e) {
   return el('tr', { 'data-entity': e.entity_id },
     el('td', {}, e.entity_id, name ? el('div', { class: 'muted' }, name) : ''),
     el('td', { class: 'state' }, e.state),
-    el('td', { class: 'changed' }, time(e.last_changed)));
+    el('td', { class: 'changed hide-narrow' }, time(e.last_changed)));
 }
 
 async function loadEntities() {
@@ -160,14 +163,15 @@ async function loadSessions() {
   const rows = await api('/sessions?limit=10');
   fillTable('#sessions', rows.map((s) => el('tr', {},
     el('td', {}, s.id + (s.current ? ' *' : '')), statusCell(s.status), el('td', {}, dateTime(s.started_at)),
-    el('td', {}, dateTime(s.stopped_at)), el('td', { class: 'msg' }, s.error_type ? `${s.error_type}: ${s.error_message}` : ''))));
+    el('td', { class: 'hide-narrow' }, dateTime(s.stopped_at)),
+    el('td', { class: 'msg hide-narrow' }, s.error_type ? `${s.error_type}: ${s.error_message}` : ''))));
 }
 
 const LEVELS = ['ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE'];
 const levelOk = (level) => LEVELS.indexOf(level) <= LEVELS.indexOf($('#log-level').value) && LEVELS.indexOf(level) >= 0;
 function logRow(l) {
   return el('tr', {}, el('td', {}, time(l.time)), el('td', { class: 'level-' + l.level }, l.level),
-    el('td', { class: 'msg' }, (l.logger || '').replace(/^(.*\.)?([^.]+)$/, '$2')),
+    el('td', { class: 'msg hide-narrow' }, (l.logger || '').replace(/^(.*\.)?([^.]+)$/, '$2')),
     el('td', { class: 'msg' }, l.message + (l.exception ? ' [' + l.exception + ']' : '')));
 }
 async function loadLogs() {

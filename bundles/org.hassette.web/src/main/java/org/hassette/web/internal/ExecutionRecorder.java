@@ -141,27 +141,23 @@ public class ExecutionRecorder implements InvocationListener {
                 r.duration(), r.outcome().name().toLowerCase(Locale.ROOT), error, r.detail()));
     }
 
+    // Neither waits: the store's callbacks run on this same thread, after the database's writer is done.
     private void flush() {
-        try {
-            store.flush().get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            LOG.warn("Cannot write execution records: {}", e.toString());
-        }
+        store.flush().whenComplete((n, error) -> {
+            if (error != null) {
+                LOG.warn("Cannot write execution records: {}", error.toString());
+            }
+        });
     }
 
     private void prune() {
-        try {
-            int n = store.prune().get(60, TimeUnit.SECONDS);
-            if (n > 0) {
+        store.prune().whenComplete((n, error) -> {
+            if (error != null) {
+                LOG.warn("Cannot prune execution records: {}", error.toString());
+            } else if (n > 0) {
                 LOG.debug("Pruned {} execution records", n);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            LOG.warn("Cannot prune execution records: {}", e.toString());
-        }
+        });
     }
 
     /** Records the runs each job made since the last poll (and since this component started). */

@@ -147,6 +147,14 @@ class WebE2ETest {
         assertEquals(200, call("GET", "/hassette/api/v1/status", basic(USER, PASSWORD), null).statusCode());
         assertEquals(200, call("GET", "/hassette/api/v1/status", "Bearer " + API_TOKEN, null).statusCode());
         assertEquals(200, call("GET", "/hassette/dashboard/", basic(USER, PASSWORD), null).statusCode());
+
+        // a page on another site cannot make the operator's browser change anything
+        HttpResponse<String> csrf = PlatformProcess.HTTP.send(HttpRequest.newBuilder(uri("/hassette/api/v1/apps/" + APP + "/stop"))
+                .header("Authorization", basic(USER, PASSWORD)).header("Origin", "http://evil.example")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, csrf.statusCode(), csrf.body());
+        assertTrue(csrf.body().contains("cross-origin request refused"), csrf.body());
+        assertEquals("running", get("/hassette/api/v1/apps/" + APP).get("status").asText(), "the refused stop did nothing");
     }
 
     @Test

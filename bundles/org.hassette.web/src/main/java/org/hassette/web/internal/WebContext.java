@@ -69,6 +69,13 @@ public class WebContext extends ServletContextHelper {
             return true;
         }
         String principal = authenticator.authenticate(request.getHeader("Authorization"));
+        if (principal != null && crossSiteChange(request)) {
+            // A browser sends Basic credentials with any request to this origin, also one a foreign
+            // page makes it send: refuse changes whose Origin or fetch metadata says another site.
+            Json.error(response, HttpServletResponse.SC_FORBIDDEN, "cross-origin request refused: " + request.getMethod()
+                    + " from origin '" + request.getHeader("Origin") + "' to " + request.getHeader("Host"));
+            return false;
+        }
         if (principal != null) {
             request.setAttribute(REMOTE_USER, principal);
             request.setAttribute(AUTHENTICATION_TYPE, "token".equals(principal) ? "Bearer" : HttpServletRequest.BASIC_AUTH);
@@ -79,5 +86,22 @@ public class WebContext extends ServletContextHelper {
                 ? "authentication required: HTTP Basic with the console credentials, or 'Authorization: Bearer <api token>'"
                 : "invalid credentials");
         return false;
+    }
+
+    /** A state-changing request that a browser says comes from another site. */
+    static boolean crossSiteChange(HttpServletRequest request) {
+        String method = request.getMethod();
+        if (method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")) {
+            return false;
+        }
+        if ("cross-site".equals(request.getHeader("Sec-Fetch-Site"))) {
+            return true;
+        }
+        String origin = request.getHeader("Origin");
+        if (origin == null) {
+            return false; // not a browser's cross-origin request (curl, scripts)
+        }
+        String host = request.getHeader("Host");
+        return host == null || !(origin.equals("http://" + host) || origin.equals("https://" + host));
     }
 }

@@ -3,11 +3,13 @@ package org.hassette.web.internal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.hassette.api.app.AppInfo;
 import org.hassette.api.app.AppRegistry;
 import org.hassette.api.bus.InvocationListener;
 import org.hassette.api.bus.InvocationRecord;
@@ -78,6 +80,7 @@ public class ExecutionRecorder implements InvocationListener {
     private final Map<String, Instant> seenRuns = new HashMap<>();
     private volatile ServiceRegistration<ExecutionHistory> registration;
     private volatile boolean closed;
+    private volatile AppsSnapshot appsSnapshot;
 
     @Activate
     public ExecutionRecorder(BundleContext context, @Reference Database database, Config config) {
@@ -202,10 +205,34 @@ public class ExecutionRecorder implements InvocationListener {
 
     /** The app this listener or job belongs to, see {@link AppAttribution}. */
     private String appOf(String name, String group) {
-        try (Lease<AppRegistry> lease = Lease.of(apps)) {
-            return lease.service == null ? null : AppAttribution.of(lease.service.apps(), name, group);
-        } catch (RuntimeException e) {
-            return null;
+        String app = AppAttribution.of(knownApps(false), name, group);
+        if (app == null && name.startsWith("app:")) {
+            app = AppAttribution.of(knownApps(true), name, group); // maybe an app newer than the snapshot
         }
+        return app;
+    }
+
+    /**
+     * The app list, read at most once a second (or every 100 ms for a name that looks like an app's
+     * but matched none): attribution runs on every handler call.
+     */
+    private List<AppInfo> knownApps(boolean fresh) {
+        long now = System.nanoTime();
+        AppsSnapshot snap = appsSnapshot;
+        long maxAge = fresh ? TimeUnit.MILLISECONDS.toNanos(100) : TimeUnit.SECONDS.toNanos(1);
+        if (snap != null && now - snap.readAt < maxAge) {
+            return snap.apps;
+        }
+        List<AppInfo> list;
+        try (Lease<AppRegistry> lease = Lease.of(apps)) {
+            list = lease.service == null ? List.of() : lease.service.apps();
+        } catch (RuntimeException e) {
+            list = List.of();
+        }
+        appsSnapshot = new AppsSnapshot(list, now);
+        return list;
+    }
+
+    private record AppsSnapshot(List<AppInfo> apps, long readAt) {
     }
 }

@@ -126,6 +126,7 @@ class WebE2ETest {
     @Test
     @Order(1)
     void healthIsOpenAndEverythingElseNeedsTheConsoleCredentialsOrTheApiToken() throws Exception {
+        platform.awaitOutput("Hassette is up: dashboard http://127.0.0.1:" + platform.port + "/hassette/dashboard/", Duration.ofSeconds(10));
         HttpResponse<String> health = call("GET", "/hassette/api/v1/health", null, null);
         assertEquals(200, health.statusCode(), health.body());
         assertEquals(true, JSON.readTree(health.body()).get("ready").asBoolean());

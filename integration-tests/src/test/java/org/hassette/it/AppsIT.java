@@ -75,6 +75,8 @@ class AppsIT {
     @BeforeEach
     void setUp() throws Exception {
         // the core this test needs: Home Assistant (simulated), states, scheduler, bus
+        // a failed app is retried after a minute here: the test sees it FAILED throughout
+        SimulatedHome.configureAppHandler(context, configAdmin, scr, Map.of("restart.initial.ms", 60_000L));
         Readiness.configure(context, configAdmin, scr, 300, "websocket", "haapi", "states", "scheduler", "bus");
         String token = "it-" + UUID.randomUUID();
         sim = HaSimulator.builder().token(token).entities(0).build().start();
@@ -98,6 +100,7 @@ class AppsIT {
             }
         }
         configAdmin.getConfiguration("org.hassette.websocket", "?").delete();
+        configAdmin.getConfiguration("org.hassette.apps", "?").delete();
         Await.until("no motion lights app left", WAIT,
                 () -> registry.apps().stream().noneMatch(a -> a.appId().startsWith("app:" + PID)));
         if (sim != null) {

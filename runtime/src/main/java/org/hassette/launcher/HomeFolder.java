@@ -26,6 +26,7 @@ final class HomeFolder {
             "org.apache.felix.hc.core.impl.servlet.HealthCheckExecutorServlet-systemalive.config",
             "org.apache.felix.hc.core.impl.servlet.HealthCheckExecutorServlet-ready.config",
             "org.apache.felix.hc.core.impl.servlet.HealthCheckExecutorServlet-alive.config",
+            "org.apache.felix.hc.core.impl.servlet.HealthCheckExecutorServlet-apps.config",
             "org.apache.felix.hc.core.impl.executor.HealthCheckExecutorImpl.config",
             "org.apache.felix.hc.core.impl.monitor.HealthCheckMonitor-systemready.config",
             "org.apache.felix.hc.generalchecks.FrameworkStartCheck.config",

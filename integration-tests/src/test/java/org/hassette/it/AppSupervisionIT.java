@@ -162,7 +162,7 @@ class AppSupervisionIT {
         assertEquals(List.of("it.ops:listener"), listenerNames(bus), "exactly one listener after a reload");
 
         // disable through the shell: one line per app, then the state; it survives re-registration
-        String out = shell("hassette:app disable it.ops");
+        String out = shell("hassette:app disable " + id("it.ops"));
         assertTrue(out.lines().anyMatch(l -> l.startsWith(app("it.ops")) && l.contains("stopped (disabled)")), out);
         unregister(id("it.ops"));
         Await.until("it.ops gone", WAIT, () -> registry.app(app("it.ops")).isEmpty());
@@ -269,7 +269,7 @@ class AppSupervisionIT {
     }
 
     private String id(String base) {
-        return base + "-" + run;
+        return base + "_" + run;
     }
 
     private String app(String base) {

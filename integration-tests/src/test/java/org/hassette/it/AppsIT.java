@@ -57,7 +57,7 @@ class AppsIT {
     @InjectService(timeout = 10_000)
     ServiceComponentRuntime scr;
 
-    @InjectService(timeout = 10_000)
+    /** Looked up after the handler is configured: a configuration change replaces the component. */
     AppRegistry registry;
 
     @InjectService(timeout = 10_000)
@@ -77,6 +77,7 @@ class AppsIT {
         // the core this test needs: Home Assistant (simulated), states, scheduler, bus
         // a failed app is retried after a minute here: the test sees it FAILED throughout
         SimulatedHome.configureAppHandler(context, configAdmin, scr, Map.of("restart.initial.ms", 60_000L));
+        registry = context.getService(context.getServiceReference(AppRegistry.class));
         Readiness.configure(context, configAdmin, scr, 300, "websocket", "haapi", "states", "scheduler", "bus");
         String token = "it-" + UUID.randomUUID();
         sim = HaSimulator.builder().token(token).entities(0).build().start();
@@ -153,6 +154,10 @@ class AppsIT {
         assertTrue(table.lines().anyMatch(l -> l.startsWith(appId) && l.contains(BSN) && l.contains("running")), table);
         assertTrue(table.lines().anyMatch(l -> l.startsWith("app:it.failing") && l.contains("failed")
                 && l.contains("boom from the failing app")), table);
+
+        // a factory instance id (with its '~') works as a shell argument
+        String shown = shell("hassette:app show " + appId.substring("app:".length()));
+        assertTrue(shown.lines().anyMatch(l -> l.startsWith(appId) && l.contains("running")), shown);
 
         // motion on turns the light on (simulator truth)
         sim.setState("binary_sensor.it_hall_motion", "on", Map.of());

@@ -362,9 +362,9 @@ public class AppHandler implements AppRegistry {
         if (d.giveUp()) {
             String q = "quarantined: " + a.budget.failuresInWindow() + " failed starts within "
                     + a.budget.window().toSeconds() + " s (budget " + a.budget.budget() + " restarts); last: " + reason;
-            a.want = Want.QUARANTINED;
             tables.save(a.appId, new Setting(false, true, q, a.bundleStamp()));
             a.lifecycle.exhausted(q, cause);
+            a.want = Want.QUARANTINED; // last: whoever sees the flag also sees the status
             LOG.error("{} {}. Fix the app and redeploy it, or run 'hassette:app enable {}'", a.appId, q, a.appId, cause);
             return;
         }

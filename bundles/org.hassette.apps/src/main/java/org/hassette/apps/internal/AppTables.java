@@ -26,8 +26,15 @@ final class AppTables {
         this.db = db;
     }
 
+    private volatile java.util.concurrent.CompletableFuture<Void> created;
+
+    /**
+     * Queues the table creation and returns at once: SCR may activate the handler on the database's
+     * writer thread (when the Database service appears), where waiting for a write would deadlock.
+     * Every later call waits for it first; the single writer keeps writes in order anyway.
+     */
     void create() {
-        write(c -> {
+        created = db.write(c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS app_settings (app_id TEXT PRIMARY KEY, disabled INTEGER NOT NULL,"
                         + " quarantined INTEGER NOT NULL, reason TEXT, bundle_stamp TEXT, updated TEXT NOT NULL)");
@@ -38,12 +45,17 @@ final class AppTables {
         });
     }
 
+    private void awaitCreated() {
+        await(created, "creating the app tables");
+    }
+
     /** What an operator (or the quarantine) decided for one app id. */
     record Setting(boolean disabled, boolean quarantined, String reason, String bundleStamp) {
         static final Setting NONE = new Setting(false, false, null, null);
     }
 
     Setting setting(String appId) {
+        awaitCreated();
         try {
             return db.read(c -> {
                 try (PreparedStatement p = c.prepareStatement(
@@ -85,6 +97,7 @@ final class AppTables {
     }
 
     Map<String, String> entries(String appId) {
+        awaitCreated();
         try {
             return db.read(c -> {
                 Map<String, String> out = new HashMap<>();
@@ -104,6 +117,7 @@ final class AppTables {
     }
 
     java.util.Optional<String> value(String appId, String key) {
+        awaitCreated();
         try {
             return db.read(c -> {
                 try (PreparedStatement p = c.prepareStatement("SELECT value FROM app_store WHERE app_id = ? AND key = ?")) {
@@ -144,16 +158,21 @@ final class AppTables {
     }
 
     private <T> T write(org.hassette.api.database.SqlWork<T> work) {
+        awaitCreated();
+        return await(db.write(work), "writing to the database");
+    }
+
+    private static <T> T await(java.util.concurrent.Future<T> f, String what) {
         try {
-            return db.write(work).get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            return f.get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing to the database", e);
+            throw new IllegalStateException("interrupted while " + what, e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new IllegalStateException("database write failed: " + cause.getMessage(), cause);
+            throw new IllegalStateException(what + " failed: " + cause.getMessage(), cause);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("database write did not finish within " + WRITE_TIMEOUT_MS + " ms", e);
+            throw new IllegalStateException(what + " did not finish within " + WRITE_TIMEOUT_MS + " ms", e);
         }
     }
 

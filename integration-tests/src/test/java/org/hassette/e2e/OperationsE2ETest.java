@@ -225,7 +225,10 @@ class OperationsE2ETest {
         if (password != null) {
             b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((USER + ":" + password).getBytes(StandardCharsets.UTF_8)));
         }
-        return PlatformProcess.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        // a client of its own: the server may close a connection after refusing a POST (401) without
+        // reading its body, and a pooled connection reused after that would fail with no bytes
+        return java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()
+                .send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String URLDecoderUtf8(String s) {

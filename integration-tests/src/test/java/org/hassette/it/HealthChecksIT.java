@@ -76,6 +76,19 @@ class HealthChecksIT {
     }
 
     @Test
+    void requiredResourceThatNoBundleProvidesHasChecksUntilItIsNoLongerRequired() throws Exception {
+        Readiness.configure(context, configAdmin, scr, 300, "probe.alpha", "probe.beta", "probe.nowhere");
+        HealthCheck check = context.getService(awaitCheck("Hassette ready: probe.nowhere"));
+        awaitResult(check, Result.Status.TEMPORARILY_UNAVAILABLE, "probe.nowhere: not installed (no bundle declares resource 'probe.nowhere')");
+        awaitCheck("Hassette alive: probe.nowhere");
+
+        Readiness.configure(context, configAdmin, scr, 300, "probe.alpha", "probe.beta");
+        Await.until("checks of probe.nowhere removed", Readiness.WAIT,
+                () -> find("Hassette ready: probe.nowhere").isEmpty() && find("Hassette alive: probe.nowhere").isEmpty());
+        assertTrue(find("Hassette ready: probe.alpha").isPresent(), "required resources keep theirs");
+    }
+
+    @Test
     void aliveCheckIsTaggedSystemaliveAndOnlyWarnsWhileTheWatcherCanStillHelp() throws Exception {
         ServiceReference<HealthCheck> ref = awaitCheck("Hassette alive: probe.alpha");
         assertEquals(List.of("systemalive", "hassette"), Arrays.asList((String[]) ref.getProperty(HealthCheck.TAGS)));

@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>per core resource (every required one from the start, others as their status service
  * appears) {@code Hassette ready: <name>} (tags {@code systemready}, {@code hassette}) and
- * {@code Hassette alive: <name>} (tags {@code systemalive}, {@code hassette}); they stay registered
- * while the resource restarts, so a failing resource never makes its check vanish;</li>
+ * {@code Hassette alive: <name>} (tags {@code systemalive}, {@code hassette}); a required
+ * resource's checks stay registered while it restarts, so a failing resource never makes its check
+ * vanish; those of a resource that is neither required nor present any more are removed;</li>
  * <li>per app instance {@code Hassette app: <app id>} (tags {@code apps}, {@code hassette}), removed
  * when the app's status service goes away.</li>
  * </ul>
@@ -61,7 +62,7 @@ public class ResourceHealthChecks {
     });
     /** key: role + ':' + resource name; value: the registrations of that resource's checks. */
     private final Map<String, List<ServiceRegistration<HealthCheck>>> registered = new ConcurrentHashMap<>();
-    private final ServiceTracker<ResourceStatusService, ServiceReference<ResourceStatusService>> tracker;
+    private volatile ServiceTracker<ResourceStatusService, ServiceReference<ResourceStatusService>> tracker;
     private volatile Set<String> required;
     private volatile Duration startupTimeout;
 
@@ -70,8 +71,10 @@ public class ResourceHealthChecks {
         this.context = context;
         this.reports = new ReportCache(report);
         modified(config);
-        this.tracker = new ServiceTracker<>(context, ResourceStatusService.class, new Customizer());
-        tracker.open();
+        ServiceTracker<ResourceStatusService, ServiceReference<ResourceStatusService>> t =
+                new ServiceTracker<>(context, ResourceStatusService.class, new Customizer());
+        this.tracker = t;
+        t.open();
     }
 
     @Modified
@@ -80,6 +83,12 @@ public class ResourceHealthChecks {
         startupTimeout = StartupTimeout.of(context, config);
         for (String name : required) {
             registrar.execute(() -> ensureCore(name));
+        }
+        for (String key : registered.keySet()) {
+            if (key.startsWith("core:")) {
+                String name = key.substring("core:".length());
+                registrar.execute(() -> removeCoreUnlessNeeded(name));
+            }
         }
     }
 
@@ -106,15 +115,36 @@ public class ResourceHealthChecks {
     }
 
     private void removeAppUnlessStillThere(String name) {
-        ServiceReference<ResourceStatusService>[] refs = tracker.getServiceReferences();
+        if (!hasStatusService(name)) { // else a new instance of the same app is already there
+            remove("app:" + name);
+        }
+    }
+
+    /**
+     * A core resource keeps its checks while it is required (also while it restarts and its status
+     * service is gone) or while it has a status service; one that is neither is nobody's concern.
+     */
+    private void removeCoreUnlessNeeded(String name) {
+        if (!required.contains(name) && !hasStatusService(name)) {
+            remove("core:" + name);
+        }
+    }
+
+    private boolean hasStatusService(String name) {
+        ServiceTracker<ResourceStatusService, ServiceReference<ResourceStatusService>> t = tracker;
+        ServiceReference<ResourceStatusService>[] refs = t == null ? null : t.getServiceReferences();
         if (refs != null) {
             for (ServiceReference<ResourceStatusService> ref : refs) {
                 if (name.equals(ref.getProperty(ResourceProperties.RESOURCE))) {
-                    return; // a new instance of the same app is already there
+                    return true;
                 }
             }
         }
-        List<ServiceRegistration<HealthCheck>> regs = registered.remove("app:" + name);
+        return false;
+    }
+
+    private void remove(String key) {
+        List<ServiceRegistration<HealthCheck>> regs = registered.remove(key);
         if (regs != null) {
             regs.forEach(ResourceHealthChecks::unregister);
         }
@@ -182,10 +212,14 @@ public class ResourceHealthChecks {
         public void removedService(ServiceReference<ResourceStatusService> ref, ServiceReference<ResourceStatusService> same) {
             Object name = ref.getProperty(ResourceProperties.RESOURCE);
             Object role = ref.getProperty(ResourceProperties.ROLE);
-            if (name instanceof String n && role != null && ResourceRole.APP.label().equalsIgnoreCase(role.toString())) {
-                submit(() -> removeAppUnlessStillThere(n));
+            if (name instanceof String n && role != null) {
+                if (ResourceRole.APP.label().equalsIgnoreCase(role.toString())) {
+                    submit(() -> removeAppUnlessStillThere(n));
+                } else {
+                    // a required resource keeps its checks: while it restarts it must fail them, not vanish
+                    submit(() -> removeCoreUnlessNeeded(n));
+                }
             }
-            // core checks stay: a restarting resource must keep failing its check, not vanish from it
         }
     }
 

@@ -96,6 +96,45 @@ final class HomeFolder {
         }
     }
 
+    /** Marks that the demo apps were put into {@code deploy/} once; they are never put back after that. */
+    static final String DEMO_MARKER = "demo-apps-deployed";
+
+    /**
+     * Demo mode: puts the example app jars and their factory configurations from {@code demoDeploy}
+     * into {@code deploy/} on the first start in demo mode. Later starts only refresh demo jars that
+     * are still in {@code deploy/} and differ from the distribution's (a rebuild); configurations are
+     * never overwritten and removed files never come back. Returns the names copied.
+     */
+    List<String> seedDemoApps(Path demoDeploy) throws IOException {
+        if (!Files.isDirectory(demoDeploy)) {
+            return List.of();
+        }
+        List<Path> files;
+        try (java.util.stream.Stream<Path> s = Files.list(demoDeploy)) {
+            files = s.filter(Files::isRegularFile).sorted().toList();
+        }
+        boolean first = !Files.exists(data().resolve(DEMO_MARKER));
+        List<String> copied = new java.util.ArrayList<>();
+        for (Path source : files) {
+            String name = source.getFileName().toString();
+            Path target = deploy().resolve(name);
+            boolean jar = name.endsWith(".jar");
+            boolean copy = first ? !Files.exists(target)
+                    : jar && Files.exists(target) && Files.mismatch(source, target) != -1;
+            if (copy) {
+                // copy next to it, then move: FileInstall never sees a half-written jar
+                Path partial = deploy().resolve("." + name + ".part");
+                Files.copy(source, partial, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                copied.add(name);
+            }
+        }
+        if (first) {
+            Files.writeString(data().resolve(DEMO_MARKER), "The demo apps were put into deploy/ once; delete this file to get them again.\n");
+        }
+        return copied;
+    }
+
     /** Copies the default configuration files that are missing from {@code etc/}. */
     void seedDefaults() throws IOException {
         for (String name : DEFAULT_ETC) {

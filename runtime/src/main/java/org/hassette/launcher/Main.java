@@ -87,6 +87,12 @@ public final class Main {
             if (options.haTokenFile != null && !Files.isReadable(options.haTokenFile)) {
                 throw new IllegalStateException("HA token file " + options.haTokenFile + " does not exist or is not readable");
             }
+            if (options.haUrl == null) {
+                List<String> demoApps = home.seedDemoApps(installDir().resolve("demo").resolve("deploy"));
+                if (!demoApps.isEmpty()) {
+                    System.out.println("Demo home: example apps put into " + home.deploy() + ": " + String.join(", ", demoApps));
+                }
+            }
         } catch (IllegalStateException | IOException e) {
             System.err.println("hassette: " + e.getMessage());
             return EXIT_USAGE;

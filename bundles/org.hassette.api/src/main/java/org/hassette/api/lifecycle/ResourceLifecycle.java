@@ -169,6 +169,27 @@ public final class ResourceLifecycle implements ResourceStatusService, AutoClose
         transition(ResourceStatus.STOPPING, false, reason, null);
     }
 
+    /**
+     * STOPPED while the resource stays known (its status service stays registered), e.g. an app an
+     * operator stopped. Goes through STOPPING when the current status cannot reach STOPPED directly.
+     */
+    public void stopped(String reason) {
+        lock.lock();
+        try {
+            if (!StatusTransitions.isAllowed(record.status(), ResourceStatus.STOPPED) && record.status() != ResourceStatus.STOPPED) {
+                transition(ResourceStatus.STOPPING, false, reason, null);
+            }
+            transition(ResourceStatus.STOPPED, false, reason, null);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The platform gave up on this resource (EXHAUSTED_DEAD) until someone acts. */
+    public void exhausted(String reason, Throwable error) {
+        transition(ResourceStatus.EXHAUSTED_DEAD, false, reason, error);
+    }
+
     /** STOPPED, then the status service is unregistered. Safe to call more than once. */
     @Override
     public void close() {

@@ -2,8 +2,10 @@ package org.hassette.apps.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 import org.hassette.api.app.App;
 import org.hassette.api.app.AppContext;
+import org.hassette.api.app.AppStore;
 import org.hassette.api.bus.EventBus;
 import org.hassette.api.ha.HomeAssistantApi;
 import org.hassette.api.ha.StateCache;
@@ -15,21 +17,46 @@ import org.osgi.framework.ServiceReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One App service: its status, its scoped services, and what must be released when it stops. */
+/**
+ * One App service: its status, what it registered in its current run, its counters and what the
+ * operator wants of it. Touched only from the app's own control chain (see {@link AppHandler}),
+ * except the counters and {@link #scoped}, which are read by the registry from any thread.
+ */
 final class AppInstance {
+    /** What should happen to the app. */
+    enum Want {
+        /** Run it; restart it after failures while the budget lasts. */
+        RUN,
+        /** Stopped by an operator until started again (not persisted). */
+        STOPPED,
+        /** Disabled by an operator (persisted). */
+        DISABLED,
+        /** Kept failing; disabled by the platform (persisted, lifted by a new jar or enable). */
+        QUARANTINED
+    }
+
+    final long serviceId;
     final String appId;
     final ServiceReference<App> reference;
     final ResourceLifecycle lifecycle;
-    final Scoped scoped = new Scoped();
+    final RestartBudget budget;
+    volatile Scoped scoped = new Scoped();
+    volatile Want want = Want.RUN;
+    volatile boolean running;
+    volatile int starts;
+    volatile int failures;
+    volatile int restarts;
+    ScheduledFuture<?> pendingRestart;
     private final List<ServiceReference<?>> gotten = new ArrayList<>();
     private BundleContext appContext;
-    App app;
-    Context context;
+    private App app;
 
-    AppInstance(String appId, ServiceReference<App> reference, ResourceLifecycle lifecycle) {
+    AppInstance(long serviceId, String appId, ServiceReference<App> reference, ResourceLifecycle lifecycle, RestartBudget budget) {
+        this.serviceId = serviceId;
         this.appId = appId;
         this.reference = reference;
         this.lifecycle = lifecycle;
+        this.budget = budget;
     }
 
     String bundle() {
@@ -37,11 +64,28 @@ final class AppInstance {
         return b == null ? "?" : b.getSymbolicName();
     }
 
+    String bundleVersion() {
+        Bundle b = reference.getBundle();
+        return b == null ? "" : b.getVersion().toString();
+    }
+
+    /** Identifies the jar: a new jar (update or redeploy) lifts a quarantine. */
+    String bundleStamp() {
+        Bundle b = reference.getBundle();
+        return b == null ? "" : b.getSymbolicName() + ";" + b.getVersion() + ";" + b.getLastModified();
+    }
+
+    App app() {
+        return app;
+    }
+
     /**
-     * Gets the app's services through the app bundle's own context, so the bus's per-bundle scope
-     * applies to it, and builds its context.
+     * Gets the App object and the core services through the app bundle's own context (so the bus's
+     * per-bundle scope applies) and builds a fresh context for one run.
+     *
+     * @param activationFailure how to explain a null App object (SCR's failure text for the component)
      */
-    Context open(BundleContext handlerContext) {
+    Context open(BundleContext handlerContext, AppStore store, java.util.function.Supplier<String> activationFailure) {
         Bundle b = reference.getBundle();
         if (b == null) {
             throw new IllegalStateException("the app service is gone");
@@ -50,17 +94,17 @@ final class AppInstance {
         if (appContext == null) {
             throw new IllegalStateException("bundle " + b.getSymbolicName() + " is not active");
         }
+        scoped = new Scoped();
         app = handlerContext.getService(reference);
         if (app == null) {
-            throw new IllegalStateException("the app service could not be obtained");
+            throw new IllegalStateException("the app component could not be activated: " + activationFailure.get());
         }
         EventBus bus = get(EventBus.class);
         Scheduler scheduler = get(Scheduler.class);
         StateCache states = get(StateCache.class);
         HomeAssistantApi ha = get(HomeAssistantApi.class);
-        context = new Context(appId, scoped.bus(bus), scoped.scheduler(scheduler), states, ha,
-                LoggerFactory.getLogger("hassette." + appId.replace(':', '.')));
-        return context;
+        return new Context(appId, scoped.bus(bus), scoped.scheduler(scheduler), states, ha,
+                LoggerFactory.getLogger("hassette." + appId.replace(':', '.')), store);
     }
 
     private <S> S get(Class<S> type) {
@@ -73,7 +117,7 @@ final class AppInstance {
         return service;
     }
 
-    /** Cancels the app's listeners and jobs and releases its services. */
+    /** Cancels the run's listeners and jobs and releases its services and the App object. */
     void release(BundleContext handlerContext) {
         try {
             scoped.close();
@@ -97,11 +141,7 @@ final class AppInstance {
         }
     }
 
-    record Context(String appId, EventBus bus, Scheduler scheduler, StateCache states, HomeAssistantApi ha, Logger log)
-            implements AppContext {
-        @Override
-        public org.hassette.api.app.AppStore store() {
-            throw new UnsupportedOperationException("not yet");
-        }
+    record Context(String appId, EventBus bus, Scheduler scheduler, StateCache states, HomeAssistantApi ha, Logger log,
+            AppStore store) implements AppContext {
     }
 }

@@ -201,6 +201,7 @@ public final class BusCore implements EventBus, AutoCloseable {
                     }
                 }
             }
+            int n = batch.size();
             batch.clear();
             for (ListenerRuntime<?> l : listeners) {
                 try {
@@ -209,7 +210,7 @@ public final class BusCore implements EventBus, AutoCloseable {
                     log.error("Starting the handler of {} failed", l, ex);
                 }
             }
-            routed.incrementAndGet();
+            routed.addAndGet(n); // after the hand-offs: routed == published means every handler task was handed over
         }
     }
 

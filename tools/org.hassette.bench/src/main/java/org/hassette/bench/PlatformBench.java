@@ -67,6 +67,7 @@ public final class PlatformBench {
         java.util.Set<String> skip = new java.util.HashSet<>();
         String javaOpts = "-XX:+UseSerialGC -Xmx512m";
         Path runtimeJar;
+        List<Path> etcFiles = new ArrayList<>();
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -103,6 +104,7 @@ public final class PlatformBench {
                     case "--reconnects" -> o.reconnects = Integer.parseInt(args[++i]);
                     case "--java-opts" -> o.javaOpts = args[++i];
                     case "--runtime-jar" -> o.runtimeJar = Path.of(args[++i]).toAbsolutePath().normalize();
+                    case "--etc-file" -> o.etcFiles.add(Path.of(args[++i]).toAbsolutePath().normalize());
                     case "-h", "--help" -> throw new IllegalArgumentException(null, null);
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
@@ -121,7 +123,8 @@ public final class PlatformBench {
             usage: PlatformBench [--root DIR] [--work DIR] [--json FILE] [--smoke] [--no-peer] [--skip ingest,latency,burst,peer]
                    [--events N] [--rounds R] [--entities 1000,16384] [--latency-events N] [--latency-rate R]
                    [--burst-events N] [--slow-ms M] [--start-entities N] [--cold-starts N] [--reconnects N]
-                   [--java-opts "..."] [--runtime-jar FILE (another build to compare)]""";
+                   [--java-opts "..."] [--runtime-jar FILE (another build to compare)]
+                   [--etc-file FILE (a configuration file copied into the home's etc/, repeatable)]""";
 
     private final Options o;
     private final PrintStream out;
@@ -272,6 +275,10 @@ public final class PlatformBench {
     private void startup(Path token) throws Exception {
         home = o.work.resolve("home");
         deleteTree(home);
+        for (Path f : o.etcFiles) {
+            Files.createDirectories(home.resolve("etc"));
+            Files.copy(f, home.resolve("etc").resolve(f.getFileName()));
+        }
         Series cold = new Series();
         for (int i = 0; i < o.coldStarts; i++) {
             Files.deleteIfExists(home.resolve("deploy/org.hassette.bench.app.jar"));

@@ -52,6 +52,15 @@ class HomeAssistantE2ETest {
                         return false;
                     }
                 });
+                // the health servlet comes with Felix HC core at start level 25, after every check; the shell answers
+                // earlier (level 15), so the endpoint may still be 404 here: wait for it, then it must say 503
+                p.await("the health servlet is registered", Duration.ofSeconds(60), () -> {
+                    try {
+                        return p.get("/system/health/systemready.json", null, null).statusCode() != 404;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
                 assertEquals(503, p.get("/system/health/systemready.json", null, null).statusCode(), "not ready without HA");
                 PlatformProcess.Result states = PlatformProcess.exec(home, "hassette:why states");
                 assertTrue(states.out().contains("HomeAssistantConnection") && states.out().contains("auth_invalid"),

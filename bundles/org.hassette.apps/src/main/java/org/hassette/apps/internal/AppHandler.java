@@ -110,6 +110,10 @@ public class AppHandler implements AppRegistry {
 
     void unbindApp(ServiceReference<App> reference) {
         long id = serviceId(reference);
+        AppInstance leaving = apps.get(id);
+        if (leaving != null) {
+            leaving.removing = true; // a new service with the same app id waits until this one has stopped
+        }
         step(id, () -> removed(id, "the app service was unregistered"));
     }
 
@@ -279,7 +283,17 @@ public class AppHandler implements AppRegistry {
             return;
         }
         String appId = appId(reference);
-        if (find(appId).isPresent()) {
+        Optional<AppInstance> previous = find(appId);
+        if (previous.isPresent() && previous.get().removing) {
+            // a redeploy: the old service of this app is still stopping; start this one once it has stopped
+            // (never two instances of one app id at the same time, never a listed app whose handlers still run)
+            CompletableFuture<Void> tail = chains.get(previous.get().serviceId);
+            if (tail != null) {
+                tail.whenComplete((x, e) -> step(id, () -> added(id, reference)));
+                return;
+            }
+        }
+        if (previous.isPresent()) {
             LOG.error("{}: a second app service with this id (service {} of {}) is ignored; give each instance its own"
                     + " configuration", appId, id, reference.getBundle());
             return;
@@ -312,15 +326,19 @@ public class AppHandler implements AppRegistry {
     }
 
     private void removed(long id, String why) {
-        AppInstance a = apps.remove(id);
-        chains.remove(id);
+        AppInstance a = apps.get(id);
         if (a == null) {
+            chains.remove(id);
             return;
         }
+        a.removing = true;
         cancelRestart(a);
         try {
             halt(a, why);
         } finally {
+            // listed until it has stopped: once it is gone from the registry none of its code runs
+            apps.remove(id);
+            chains.remove(id);
             a.lifecycle.close();
             LOG.info("{} removed: {}", a.appId, why);
         }
@@ -375,7 +393,7 @@ public class AppHandler implements AppRegistry {
         if (active) {
             a.pendingRestart = timer.schedule(() -> step(a.serviceId, () -> {
                 a.pendingRestart = null;
-                if (apps.get(a.serviceId) == a && a.want == Want.RUN && !a.running) {
+                if (apps.get(a.serviceId) == a && !a.removing && a.want == Want.RUN && !a.running) {
                     run(a, "restart " + d.attempt() + "/" + a.budget.budget());
                 }
             }), d.delay().toMillis(), TimeUnit.MILLISECONDS);
@@ -447,7 +465,8 @@ public class AppHandler implements AppRegistry {
         if (d != null) {
             for (ComponentConfigurationDTO c : runtime.getComponentConfigurationDTOs(d)) {
                 if (c.failure != null) {
-                    return rootCause(c.failure);
+                    String named = ConfigurationErrors.describe(c.failure, c.properties);
+                    return named != null ? named : rootCause(c.failure);
                 }
             }
         }

@@ -83,6 +83,10 @@ class HotDeployE2ETest {
                 p.awaitOutput("Cannot start " + deploy.resolve("needs-missing.jar").toUri().toString().replace("file:///", "file:/")
                         + " (e2e.needs.missing 1.0.0): it imports package org.example.nowhere, which no installed bundle exports", WAIT);
                 assertTrue(exec(home, "hassette:status").contains("ready"), "core still ready");
+                String table = exec(home, "hassette:deploy");
+                assertTrue(table.lines().anyMatch(l -> l.startsWith("needs-missing.jar") && l.contains("e2e.needs.missing 1.0.0")
+                        && l.contains("installed") && l.contains("not resolved: it imports package org.example.nowhere")), table);
+                assertTrue(table.lines().anyMatch(l -> l.startsWith("org.hassette.example.motionlights-hall.cfg") && l.contains("configuration")), table);
 
                 // half copied: the truncated jar is reported, the completed one is deployed
                 byte[] bytes = Files.readAllBytes(jar);

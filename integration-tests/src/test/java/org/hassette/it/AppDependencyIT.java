@@ -61,7 +61,8 @@ class AppDependencyIT {
         for (String pid : List.of("it.welcome", "it.greeter", "it.broken")) {
             configAdmin.getConfiguration(pid, "?").delete();
         }
-        Await.until("test apps gone", WAIT, () -> registry.apps().stream().noneMatch(a -> a.appId().startsWith("app:it.")));
+        Await.until("test apps stopped", WAIT, () -> registry.apps().stream()
+                .noneMatch(a -> a.appId().startsWith("app:it.") && a.status() != ResourceStatus.NOT_STARTED));
         configAdmin.getConfiguration("org.hassette.apps", "?").delete();
         home.close();
     }
@@ -72,8 +73,13 @@ class AppDependencyIT {
         Await.until("WelcomeApp waits for the Greeter service", WAIT, () -> configurations("org.hassette.itest.welcome",
                 "org.hassette.itest.welcome.WelcomeApp").stream().anyMatch(c -> c.state == ComponentConfigurationDTO.UNSATISFIED_REFERENCE
                         && Arrays.stream(c.unsatisfiedReferences).anyMatch(r -> r.name.equals("greeter"))));
-        assertEquals(List.of(), registry.apps().stream().map(AppInfo::appId).filter(id -> id.startsWith("app:it.")).toList(),
-                "no app runs before the one it needs");
+        assertEquals(List.of(), registry.apps().stream().filter(a -> a.appId().startsWith("app:it.") && a.status() != ResourceStatus.NOT_STARTED)
+                .toList(), "no app runs before the one it needs");
+        Await.until("the registry says what the welcome app waits for", WAIT, () -> registry.app("app:it.welcome")
+                .map(a -> a.reason().equals("waiting for org.hassette.itest.greeter.Greeter (reference 'greeter')")).orElse(false));
+        IllegalStateException notStarted = assertThrows(IllegalStateException.class, () -> registry.start("app:it.welcome"));
+        assertEquals("app:it.welcome has not started: waiting for org.hassette.itest.greeter.Greeter (reference 'greeter')",
+                notStarted.getMessage());
 
         configure("it.greeter");
         awaitStatus("app:it.greeter", ResourceStatus.RUNNING);
@@ -84,7 +90,45 @@ class AppDependencyIT {
 
         configAdmin.getConfiguration("it.greeter", "?").delete();
         Await.until("both apps stopped with the greeter gone (" + registry.apps() + ")", WAIT,
-                () -> registry.app("app:it.greeter").isEmpty() && registry.app("app:it.welcome").isEmpty());
+                () -> registry.app("app:it.greeter").map(a -> a.status() == ResourceStatus.NOT_STARTED).orElse(false)
+                        && registry.app("app:it.welcome").map(a -> a.status() == ResourceStatus.NOT_STARTED).orElse(false));
+    }
+
+    @Test
+    void gatedAppStopsWhileTheCoreIsNotReadyAndStartsAgainWhenItIs() throws Exception {
+        configure("it.greeter");
+        awaitStatus("app:it.greeter", ResourceStatus.RUNNING);
+        home.sim.rejectAuth(true);
+        home.sim.dropAllConnections();
+        Await.until("the greeter waits for the core (" + registry.app("app:it.greeter") + ")", WAIT, () -> registry.app("app:it.greeter")
+                .map(a -> a.status() == ResourceStatus.NOT_STARTED && a.reason().contains("the Hassette core to be ready")).orElse(false));
+        assertFalse(Readiness.conditionRegistered(context));
+        home.sim.rejectAuth(false);
+        awaitStatus("app:it.greeter", ResourceStatus.RUNNING);
+        assertEquals(1, registry.app("app:it.greeter").orElseThrow().starts(), "a new instance, started once");
+    }
+
+    @Test
+    void configurationErrorFailsAtOnceWithoutRetries() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        Dictionary<String, Object> p = new Hashtable<>();
+        p.put("service.pid", "it.misconfigured");
+        var reg = context.registerService(org.hassette.api.app.App.class, ctx -> {
+            attempts.incrementAndGet();
+            throw new org.hassette.api.app.AppConfigurationException("sensor: not set; give the motion sensor's entity id");
+        }, p);
+        try {
+            awaitStatus("app:it.misconfigured", ResourceStatus.FAILED);
+            assertEquals("configuration: sensor: not set; give the motion sensor's entity id (fix the configuration; a change restarts the app)",
+                    registry.app("app:it.misconfigured").orElseThrow().reason());
+            // restarts are 20 ms apart here: a retry would have happened long before the greeter below is running
+            configure("it.greeter");
+            awaitStatus("app:it.greeter", ResourceStatus.RUNNING);
+            assertEquals(1, attempts.get(), "a configuration error is not retried");
+            assertEquals(0, registry.app("app:it.misconfigured").orElseThrow().restarts());
+        } finally {
+            reg.unregister();
+        }
     }
 
     @Test

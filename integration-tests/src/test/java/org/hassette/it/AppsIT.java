@@ -103,7 +103,7 @@ class AppsIT {
         configAdmin.getConfiguration("org.hassette.websocket", "?").delete();
         configAdmin.getConfiguration("org.hassette.apps", "?").delete();
         Await.until("no motion lights app left", WAIT,
-                () -> registry.apps().stream().noneMatch(a -> a.appId().startsWith("app:" + PID)));
+                () -> registry.apps().stream().noneMatch(a -> a.appId().startsWith("app:" + PID + "~")));
         if (sim != null) {
             sim.close();
         }
@@ -123,7 +123,9 @@ class AppsIT {
                 () -> configurations().stream().anyMatch(c -> c.state == ComponentConfigurationDTO.UNSATISFIED_REFERENCE
                         && List.of(c.unsatisfiedReferences).stream().anyMatch(r -> r.name.equals("osgi.ds.satisfying.condition"))));
         assertFalse(Readiness.conditionRegistered(context), "core not ready yet");
-        assertEquals(Optional.empty(), registry.app(appId), "the app did not start");
+        AppInfo waiting = registry.app(appId).orElseThrow(() -> new AssertionError("the pending app is listed: " + registry.apps()));
+        assertEquals(ResourceStatus.NOT_STARTED, waiting.status());
+        assertEquals("waiting for the Hassette core to be ready (see hassette:status)", waiting.reason());
         assertNull(status(appId), "no status for an app that never started");
 
         connectHomeAssistant();
@@ -171,6 +173,9 @@ class AppsIT {
         // deleting the configuration stops the app: its listeners and its job are gone
         configAdmin.getFactoryConfiguration(PID, "hall", "?").delete();
         Await.until(appId + " gone from the registry", WAIT, () -> registry.app(appId).isEmpty());
+        assertEquals("waiting for a configuration: add etc/" + PID + ".cfg, or etc/" + PID + "-<name>.cfg for one instance per file",
+                registry.app("app:" + PID).map(AppInfo::reason).orElse("not listed: " + registry.apps()),
+                "a deployed app bundle without configuration says what it needs");
         Await.until("status service of " + appId + " unregistered", WAIT, () -> status(appId) == null);
         assertEquals(List.of(), names(appBus), "no listener of the stopped app");
         assertEquals(Optional.empty(), scheduler.job(appId + ":off"), "no job of the stopped app");

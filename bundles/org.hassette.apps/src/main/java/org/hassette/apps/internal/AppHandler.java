@@ -82,8 +82,8 @@ public class AppHandler implements AppRegistry {
     private final Map<Long, AppInstance> apps = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<Void>> chains = new ConcurrentHashMap<>();
     private final BundleContext context;
-    private final Config config;
-    private final Duration timeout;
+    private volatile Config config;
+    private volatile Duration timeout;
     private final AppTables tables;
     private final ExecutorService control = Executors.newCachedThreadPool(threads("hassette-apps-control-"));
     private final ExecutorService workers = Executors.newCachedThreadPool(threads("hassette-app-"));
@@ -100,6 +100,18 @@ public class AppHandler implements AppRegistry {
         this.timeout = Duration.ofSeconds(Math.max(1, config.timeout_seconds()));
         this.tables = new AppTables(database);
         tables.create();
+    }
+
+    /**
+     * A changed configuration applies without restarting any app: the timeout at once, the restart
+     * settings to apps added from now on.
+     */
+    @org.osgi.service.component.annotations.Modified
+    void modified(Config config) {
+        this.config = config;
+        this.timeout = Duration.ofSeconds(Math.max(1, config.timeout_seconds()));
+        LOG.info("app handler configuration changed: timeout {} s, restarts {}..{} ms, budget {} in {} s", timeout.toSeconds(),
+                config.restart_initial_ms(), config.restart_max_ms(), config.restart_budget(), config.restart_window_seconds());
     }
 
     @Reference(service = App.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -140,12 +152,21 @@ public class AppHandler implements AppRegistry {
 
     @Override
     public List<AppInfo> apps() {
-        return apps.values().stream().map(AppHandler::info).sorted(Comparator.comparing(AppInfo::appId)).toList();
+        List<AppInfo> out = new java.util.ArrayList<>(apps.values().stream().map(AppHandler::info).toList());
+        java.util.Set<String> known = new java.util.HashSet<>(out.stream().map(AppInfo::appId).toList());
+        for (AppInfo p : PendingApps.list(scr)) {
+            if (known.add(p.appId())) {
+                out.add(p);
+            }
+        }
+        out.sort(Comparator.comparing(AppInfo::appId));
+        return out;
     }
 
     @Override
     public Optional<AppInfo> app(String appId) {
-        return find(appId).map(AppHandler::info);
+        Optional<AppInfo> running = find(appId).map(AppHandler::info);
+        return running.isPresent() ? running : PendingApps.list(scr).stream().filter(p -> p.appId().equals(appId)).findFirst();
     }
 
     @Override
@@ -225,8 +246,17 @@ public class AppHandler implements AppRegistry {
         if (!active) {
             throw new IllegalStateException("the app handler is stopping");
         }
-        AppInstance a = find(appId).orElseThrow(() -> new IllegalArgumentException("no app '" + appId + "'; known apps: "
-                + (apps.isEmpty() ? "none" : String.join(", ", apps().stream().map(AppInfo::appId).toList()))));
+        Optional<AppInstance> found = find(appId);
+        if (found.isEmpty()) {
+            Optional<AppInfo> pending = app(appId);
+            if (pending.isPresent()) {
+                throw new IllegalStateException(appId + " has not started: " + pending.get().reason());
+            }
+            List<AppInfo> all = apps();
+            throw new IllegalArgumentException("no app '" + appId + "'; known apps: "
+                    + (all.isEmpty() ? "none" : String.join(", ", all.stream().map(AppInfo::appId).toList())));
+        }
+        AppInstance a = found.get();
         CompletableFuture<Void> done = new CompletableFuture<>();
         step(a.serviceId, () -> {
             try {
@@ -370,6 +400,12 @@ public class AppHandler implements AppRegistry {
                 a.release(context);
             } catch (RuntimeException cleanup) {
                 LOG.warn("{}: cleanup after the failed start: {}", a.appId, cleanup.toString());
+            }
+            if (cause instanceof org.hassette.api.app.AppConfigurationException) {
+                // deterministic: retrying the same configuration cannot help
+                a.lifecycle.failed("configuration: " + cause.getMessage() + " (fix the configuration; a change restarts the app)", cause);
+                LOG.error("{}: configuration: {}. Fix the configuration; a change restarts the app.", a.appId, cause.getMessage());
+                return;
             }
             failed(a, "start failed: " + describe(cause), cause);
         }

@@ -103,7 +103,7 @@ public class UnresolvedBundleReporter implements BundleListener {
         if (b.getState() == Bundle.UNINSTALLED || (b.getState() & (Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE)) != 0) {
             return;
         }
-        List<String> missing = missing(b);
+        List<String> missing = missing(context, b);
         if (!missing.isEmpty() && reported.add(b.getBundleId() + "@" + b.getLastModified())) {
             LOG.error("Cannot start {} ({} {}): {}. Deploy a bundle that provides it, or fix the jar; other apps are not affected.",
                     b.getLocation(), b.getSymbolicName(), b.getVersion(), String.join("; ", missing));
@@ -111,7 +111,7 @@ public class UnresolvedBundleReporter implements BundleListener {
     }
 
     /** The mandatory package imports and required bundles of {@code b} that no installed bundle provides. */
-    List<String> missing(Bundle b) {
+    static List<String> missing(BundleContext context, Bundle b) {
         BundleRevision revision = b.adapt(BundleRevision.class);
         FrameworkWiring wiring = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class);
         List<String> out = new ArrayList<>();

@@ -1,0 +1,91 @@
+package org.hassette.apps.internal;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import org.hassette.api.app.App;
+import org.hassette.api.app.AppInfo;
+import org.hassette.api.lifecycle.ResourceStatus;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
+
+/**
+ * App components SCR knows that have no App service yet, with the reason in an operator's words:
+ * waiting for the core, for another app's service, for a configuration, disabled, or failed to
+ * activate. Read from SCR's DTOs on demand, so it is never stale.
+ */
+final class PendingApps {
+    static final String CONDITION_REFERENCE = "osgi.ds.satisfying.condition";
+
+    private PendingApps() {
+    }
+
+    static List<AppInfo> list(ServiceComponentRuntime scr) {
+        List<AppInfo> out = new ArrayList<>();
+        if (scr == null) {
+            return out;
+        }
+        for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
+            if (d.serviceInterfaces == null || !Arrays.asList(d.serviceInterfaces).contains(App.class.getName())) {
+                continue;
+            }
+            String pid = d.configurationPid != null && d.configurationPid.length > 0 ? d.configurationPid[d.configurationPid.length - 1] : d.name;
+            if (!scr.isComponentEnabled(d)) {
+                out.add(pending(d, "app:" + pid, "its component is disabled (scr:enable " + d.name + ")"));
+                continue;
+            }
+            Collection<ComponentConfigurationDTO> configs = scr.getComponentConfigurationDTOs(d);
+            if (configs.isEmpty()) {
+                if ("require".equals(d.configurationPolicy)) {
+                    out.add(pending(d, "app:" + pid, "waiting for a configuration: add etc/" + pid + ".cfg, or etc/" + pid
+                            + "-<name>.cfg for one instance per file"));
+                }
+                continue;
+            }
+            for (ComponentConfigurationDTO c : configs) {
+                String reason = reason(d, c);
+                if (reason != null) {
+                    Object servicePid = c.properties.get("service.pid");
+                    String id = servicePid instanceof String sp ? "app:" + sp : "app:" + pid;
+                    out.add(pending(d, id, reason));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Why a configuration has no service yet, or null when it has (or is about to have) one. */
+    static String reason(ComponentDescriptionDTO d, ComponentConfigurationDTO c) {
+        switch (c.state) {
+            case ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION:
+                return "waiting for its configuration";
+            case ComponentConfigurationDTO.UNSATISFIED_REFERENCE: {
+                List<String> waits = new ArrayList<>();
+                for (UnsatisfiedReferenceDTO r : c.unsatisfiedReferences) {
+                    if (CONDITION_REFERENCE.equals(r.name)) {
+                        waits.add("the Hassette core to be ready (see hassette:status)");
+                        continue;
+                    }
+                    String type = Arrays.stream(d.references).filter(ref -> ref.name.equals(r.name)).map(ref -> ref.interfaceName)
+                            .findFirst().orElse("a service");
+                    waits.add(type + " (reference '" + r.name + "'" + (r.target != null && !r.target.isEmpty() ? ", target " + r.target : "")
+                            + ")");
+                }
+                return "waiting for " + String.join(" and ", waits);
+            }
+            case ComponentConfigurationDTO.FAILED_ACTIVATION:
+                return "activation failed: " + (c.failure == null ? "see the log" : AppHandler.rootCause(c.failure));
+            default:
+                return null;
+        }
+    }
+
+    private static AppInfo pending(ComponentDescriptionDTO d, String appId, String reason) {
+        return new AppInfo(appId, d.bundle.symbolicName, "", ResourceStatus.NOT_STARTED, reason, true, false, 0, 0, 0, 0, 0,
+                Instant.now());
+    }
+}

@@ -64,9 +64,11 @@ class HostileConfigE2ETest {
                         + "): write.queue.capacity = 'lots' is not a number";
                 p.awaitOutput(named, WAIT);
                 p.await("hassette:why names the bad value", WAIT, () -> exec(home, "hassette:why").contains("database: activation failed: " + named));
-                assertEquals(503, p.get("/system/health/systemready.json", null, null).statusCode(), "not ready without a database");
+                p.await("systemready answering 503 (not ready without a database)", WAIT, () -> status(p, "/system/health/systemready.json") == 503);
                 p.awaitOutput("Cannot deploy " + empty, WAIT);
-                p.awaitOutput("Cannot deploy " + badVersion, WAIT);
+                // FileInstall itself refuses it, with the file and the bad header value
+                p.awaitOutput("Failed to install artifact: " + badVersion, WAIT);
+                p.awaitOutput("invalid version \"1.x.y\"", WAIT);
 
                 // fixed in place: everything comes up without a restart
                 Files.writeString(dbConfig, "write.queue.capacity = 20000\n");
@@ -107,6 +109,17 @@ class HostileConfigE2ETest {
             o.closeEntry();
         }
         return buf.toByteArray();
+    }
+
+    private static int status(PlatformProcess p, String path) {
+        try {
+            return p.get(path, null, null).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     private static String exec(Path home, String command) {

@@ -68,6 +68,7 @@ class ChaosSoakIT {
     private static final String[] CORE = { "database", "session", "websocket", "haapi", "states", "scheduler", "bus" };
     private static final String EVENT = "chaos_seq";
     private static final String COUNTER = "sensor.chaos_counter";
+    private static final int SOAK_BUDGET = 100_000;
 
     enum Fault { DROP, RESTART, AUTH_FLAP, STALL, REDEPLOY, DB_LOCK, ENTITY_CHURN }
 
@@ -103,12 +104,18 @@ class ChaosSoakIT {
                 // already unregistered
             }
         }
+        // the app handler back to its defaults first, and running with them, before the core goes
+        configAdmin.getConfiguration("org.hassette.apps", "?").delete();
+        Await.until("the app handler running with its default configuration again", WAIT, () -> {
+            var d = scr.getComponentDescriptionDTO(Readiness.bundle(context, "org.hassette.apps"), "org.hassette.apps.internal.AppHandler");
+            return d != null && scr.getComponentConfigurationDTOs(d).stream().anyMatch(c -> c.state == 8 // ACTIVE
+                    && !Integer.valueOf(SOAK_BUDGET).equals(c.properties.get("restart.budget")));
+        });
         if (home != null) {
             home.sim.rejectAuth(false);
             home.sim.stall(false);
             home.close();
         }
-        configAdmin.getConfiguration("org.hassette.apps", "?").delete();
     }
 
     /** One listener's view: which seq arrived in which (connection generation, app run). */
@@ -168,7 +175,7 @@ class ChaosSoakIT {
         Random rnd = new Random(seed);
 
         SimulatedHome.configureAppHandler(context, configAdmin, scr, Map.of("timeout.seconds", 2L, "restart.initial.ms", 50L,
-                "restart.max.ms", 200L, "restart.budget", 100_000, "restart.window.seconds", 600L));
+                "restart.max.ms", 200L, "restart.budget", SOAK_BUDGET, "restart.window.seconds", 600L));
         home = SimulatedHome.connect(context, configAdmin, scr);
         sim = home.sim;
         for (int i = 0; i < 20; i++) {
@@ -242,6 +249,7 @@ class ChaosSoakIT {
 
         Map<Fault, Integer> injected = new EnumMap<>(Fault.class);
         List<Long> readyMillis = new ArrayList<>();
+        Map<Fault, List<Long>> byFault = new EnumMap<>(Fault.class);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         int rounds = 0;
         while (System.nanoTime() < deadline) {
@@ -317,7 +325,9 @@ class ChaosSoakIT {
                 default -> throw new AssertionError(fault);
             }
             awaitAllReadyAndDelivered(steady, faulty, redeployed);
-            readyMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - faultEnd));
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - faultEnd);
+            readyMillis.add(took);
+            byFault.computeIfAbsent(fault, f -> new ArrayList<>()).add(took);
             assertCacheEqualsSimulator(fault);
             steady.check();
             faulty.check();
@@ -351,6 +361,12 @@ class ChaosSoakIT {
                 + sorted.get(0) + " ms, median " + sorted.get(sorted.size() / 2) + " ms, max " + sorted.get(sorted.size() - 1)
                 + " ms; heap after GC " + (baseline >> 20) + " MB -> " + (end >> 20) + " MB";
         System.out.println(summary);
+        byFault.forEach((f, ms) -> {
+            List<Long> m = new ArrayList<>(ms);
+            Collections.sort(m);
+            System.out.println("[chaos]   " + f + ": " + m.size() + " x, fault end -> ready and delivered min " + m.get(0) + " ms, median "
+                    + m.get(m.size() / 2) + " ms, max " + m.get(m.size() - 1) + " ms");
+        });
         assertTrue(end <= baseline + allowed, "heap after GC grew from " + (baseline >> 20) + " MB to " + (end >> 20) + " MB; " + summary);
         assertTrue(rounds >= 3, "too few faults: " + summary);
     }

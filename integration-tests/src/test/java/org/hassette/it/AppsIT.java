@@ -2,8 +2,6 @@ package org.hassette.it;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;
@@ -11,7 +9,6 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.hassette.api.app.App;
 import org.hassette.api.app.AppInfo;
 import org.hassette.api.app.AppRegistry;
@@ -66,8 +63,8 @@ class AppsIT {
     @InjectService(timeout = 10_000)
     org.apache.felix.service.command.CommandProcessor processor;
 
+    private SimulatedHome home;
     private HaSimulator sim;
-    private Path tokenFile;
     private final List<Configuration> appConfigs = new ArrayList<>();
     private ServiceRegistration<App> failing;
     private ServiceReference<EventBus> appBusRef;
@@ -78,11 +75,8 @@ class AppsIT {
         // a failed app is retried after a minute here: the test sees it FAILED throughout
         SimulatedHome.configureAppHandler(context, configAdmin, scr, Map.of("restart.initial.ms", 60_000L));
         registry = context.getService(context.getServiceReference(AppRegistry.class));
-        Readiness.configure(context, configAdmin, scr, 300, "websocket", "haapi", "states", "scheduler", "bus");
-        String token = "it-" + UUID.randomUUID();
-        sim = HaSimulator.builder().token(token).entities(0).build().start();
-        tokenFile = Files.createTempFile("ha-token", ".txt");
-        Files.writeString(tokenFile, token + "\n");
+        home = SimulatedHome.start(context, configAdmin, scr);
+        sim = home.sim;
     }
 
     @AfterEach
@@ -100,16 +94,10 @@ class AppsIT {
                 // deleted by the test
             }
         }
-        configAdmin.getConfiguration("org.hassette.websocket", "?").delete();
         configAdmin.getConfiguration("org.hassette.apps", "?").delete();
         Await.until("no motion lights app left", WAIT,
                 () -> registry.apps().stream().noneMatch(a -> a.appId().startsWith("app:" + PID + "~")));
-        if (sim != null) {
-            sim.close();
-        }
-        if (tokenFile != null) {
-            Files.deleteIfExists(tokenFile);
-        }
+        home.close();
     }
 
     @Test
@@ -203,6 +191,29 @@ class AppsIT {
         Await.until("light.it_porch off after one quiet second", WAIT, () -> "off".equals(simState("light.it_porch")));
     }
 
+    @Test
+    void configurationMissingRequiredPropertiesFailsAtOnceNamingThemAndAFixStartsIt() throws Exception {
+        connectHomeAssistant();
+        Configuration c = configAdmin.getFactoryConfiguration(PID, "attic", "?");
+        Dictionary<String, Object> p = new Hashtable<>();
+        p.put("off.after.seconds", 30);
+        c.update(p);
+        appConfigs.add(c);
+        String appId = "app:" + c.getPid();
+        Await.until(appId + " failed on its configuration (" + registry.app(appId) + ")", WAIT,
+                () -> registry.app(appId).map(a -> a.status() == ResourceStatus.FAILED).orElse(false));
+        AppInfo failed = registry.app(appId).orElseThrow();
+        assertTrue(failed.reason().startsWith("configuration: sensor: required, not set (Motion sensor entity id"), failed.reason());
+        assertTrue(failed.reason().contains("lights: required, not set"), failed.reason());
+        assertEquals(0, failed.restarts(), "a configuration error is not retried");
+
+        p.put("sensor", "binary_sensor.it_attic_motion");
+        p.put("lights", new String[] {"light.it_attic"});
+        c.update(p);
+        Await.until(appId + " running after the fix (" + registry.app(appId) + ")", WAIT,
+                () -> registry.app(appId).map(a -> a.status() == ResourceStatus.RUNNING).orElse(false));
+    }
+
     private String configureApp(String name, String sensor, String light, int offAfterSeconds) throws Exception {
         Configuration c = configAdmin.getFactoryConfiguration(PID, name, "?");
         Dictionary<String, Object> p = new Hashtable<>();
@@ -215,17 +226,7 @@ class AppsIT {
     }
 
     private void connectHomeAssistant() throws Exception {
-        Configuration c = configAdmin.getConfiguration("org.hassette.websocket", "?");
-        Dictionary<String, Object> p = new Hashtable<>();
-        p.put("url", sim.url());
-        p.put("token.file", tokenFile.toString());
-        p.put("reconnect.base.ms", 100L);
-        p.put("reconnect.max.ms", 500L);
-        c.update(p);
-        Await.until("core ready", WAIT, () -> Readiness.conditionRegistered(context));
-        // the bus is ready without HA; state changes reach listeners once it bound the state cache
-        Await.until("the bus bound the state cache", WAIT,
-                () -> String.valueOf(propertyOf("bus", ResourceProperties.REASON)).contains("from the state cache"));
+        home.connect();
     }
 
     private String shell(String command) throws Exception {
@@ -256,18 +257,7 @@ class AppsIT {
         return sim.state(entityId).map(s -> s.state()).orElse(null);
     }
 
-    private Object propertyOf(String resource, String property) {
-        ServiceReference<ResourceStatusService> r = status(resource);
-        return r == null ? null : r.getProperty(property);
-    }
-
     private ServiceReference<ResourceStatusService> status(String resource) {
-        try {
-            var refs = context.getServiceReferences(ResourceStatusService.class,
-                    "(" + ResourceProperties.RESOURCE + "=" + resource + ")");
-            return refs.isEmpty() ? null : refs.iterator().next();
-        } catch (org.osgi.framework.InvalidSyntaxException e) {
-            throw new AssertionError(e);
-        }
+        return home.status(resource);
     }
 }

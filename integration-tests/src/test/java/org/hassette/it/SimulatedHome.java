@@ -34,12 +34,24 @@ final class SimulatedHome implements AutoCloseable {
 
     /** Starts a simulator, connects the platform to it and waits until the core is ready. */
     static SimulatedHome connect(BundleContext context, ConfigurationAdmin configAdmin, ServiceComponentRuntime scr) throws Exception {
+        return start(context, configAdmin, scr).connect();
+    }
+
+    /**
+     * Requires the HA client, states, scheduler and bus for readiness and starts a simulator with its
+     * own token; the platform is not pointed at it yet (see {@link #connect()}).
+     */
+    static SimulatedHome start(BundleContext context, ConfigurationAdmin configAdmin, ServiceComponentRuntime scr) throws Exception {
         Readiness.configure(context, configAdmin, scr, 300, "websocket", "haapi", "states", "scheduler", "bus");
         String token = "it-" + UUID.randomUUID();
         HaSimulator sim = HaSimulator.builder().token(token).entities(0).build().start();
         Path tokenFile = Files.createTempFile("ha-token", ".txt");
         Files.writeString(tokenFile, token + "\n");
-        SimulatedHome home = new SimulatedHome(context, configAdmin, sim, tokenFile);
+        return new SimulatedHome(context, configAdmin, sim, tokenFile);
+    }
+
+    /** Points the websocket at the simulator and waits until the core is ready and the bus follows the state cache. */
+    SimulatedHome connect() throws Exception {
         var c = configAdmin.getConfiguration("org.hassette.websocket", "?");
         Dictionary<String, Object> p = new Hashtable<>();
         p.put("url", sim.url());
@@ -49,8 +61,8 @@ final class SimulatedHome implements AutoCloseable {
         c.update(p);
         Await.until("core ready", WAIT, () -> Readiness.conditionRegistered(context));
         Await.until("the bus bound the state cache", WAIT,
-                () -> String.valueOf(home.property("bus", ResourceProperties.REASON)).contains("from the state cache"));
-        return home;
+                () -> String.valueOf(property("bus", ResourceProperties.REASON)).contains("from the state cache"));
+        return this;
     }
 
     /**

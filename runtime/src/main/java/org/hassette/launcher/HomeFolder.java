@@ -24,6 +24,9 @@ final class HomeFolder {
             "org.apache.felix.hc.core.impl.servlet.HealthCheckExecutorServlet-default.cfg",
             "org.apache.felix.hc.core.impl.servlet.HealthCheckExecutorServlet-systemready.config",
             "org.apache.felix.hc.core.impl.servlet.HealthCheckExecutorServlet-systemalive.config",
+            "org.apache.felix.hc.core.impl.servlet.HealthCheckExecutorServlet-ready.config",
+            "org.apache.felix.hc.core.impl.servlet.HealthCheckExecutorServlet-alive.config",
+            "org.apache.felix.hc.core.impl.servlet.HealthCheckExecutorServlet-apps.config",
             "org.apache.felix.hc.core.impl.executor.HealthCheckExecutorImpl.config",
             "org.apache.felix.hc.core.impl.monitor.HealthCheckMonitor-systemready.config",
             "org.apache.felix.hc.generalchecks.FrameworkStartCheck.config",
@@ -91,6 +94,45 @@ final class HomeFolder {
             throw new IllegalStateException("another Hassette is already running with home folder " + root
                     + "; stop it first (./hassette exec 'stop 0') or use another --home");
         }
+    }
+
+    /** Marks that the demo apps were put into {@code deploy/} once; they are never put back after that. */
+    static final String DEMO_MARKER = "demo-apps-deployed";
+
+    /**
+     * Demo mode: puts the example app jars and their factory configurations from {@code demoDeploy}
+     * into {@code deploy/} on the first start in demo mode. Later starts only refresh demo jars that
+     * are still in {@code deploy/} and differ from the distribution's (a rebuild); configurations are
+     * never overwritten and removed files never come back. Returns the names copied.
+     */
+    List<String> seedDemoApps(Path demoDeploy) throws IOException {
+        if (!Files.isDirectory(demoDeploy)) {
+            return List.of();
+        }
+        List<Path> files;
+        try (java.util.stream.Stream<Path> s = Files.list(demoDeploy)) {
+            files = s.filter(Files::isRegularFile).sorted().toList();
+        }
+        boolean first = !Files.exists(data().resolve(DEMO_MARKER));
+        List<String> copied = new java.util.ArrayList<>();
+        for (Path source : files) {
+            String name = source.getFileName().toString();
+            Path target = deploy().resolve(name);
+            boolean jar = name.endsWith(".jar");
+            boolean copy = first ? !Files.exists(target)
+                    : jar && Files.exists(target) && Files.mismatch(source, target) != -1;
+            if (copy) {
+                // copy next to it, then move: FileInstall never sees a half-written jar
+                Path partial = deploy().resolve("." + name + ".part");
+                Files.copy(source, partial, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                copied.add(name);
+            }
+        }
+        if (first) {
+            Files.writeString(data().resolve(DEMO_MARKER), "The demo apps were put into deploy/ once; delete this file to get them again.\n");
+        }
+        return copied;
     }
 
     /** Copies the default configuration files that are missing from {@code etc/}. */

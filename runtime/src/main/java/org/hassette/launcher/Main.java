@@ -87,6 +87,12 @@ public final class Main {
             if (options.haTokenFile != null && !Files.isReadable(options.haTokenFile)) {
                 throw new IllegalStateException("HA token file " + options.haTokenFile + " does not exist or is not readable");
             }
+            if (options.haUrl == null) {
+                List<String> demoApps = home.seedDemoApps(installDir().resolve("demo").resolve("deploy"));
+                if (!demoApps.isEmpty()) {
+                    System.out.println("Demo home: example apps put into " + home.deploy() + ": " + String.join(", ", demoApps));
+                }
+            }
         } catch (IllegalStateException | IOException e) {
             System.err.println("hassette: " + e.getMessage());
             return EXIT_USAGE;
@@ -291,8 +297,8 @@ public final class Main {
                     System.out.println("Hassette: HTTP did not come up within 60 s; see " + home.logs().resolve("hassette.log"));
                     return;
                 }
-                System.out.println("Hassette is up: console " + base + "/system/console  health " + base
-                        + "/system/health/systemready.json  home " + home.root);
+                System.out.println("Hassette is up: dashboard " + base + "/hassette/dashboard/  console " + base
+                        + "/system/console  health " + base + "/system/health/systemready.json  home " + home.root);
                 if (cred.generatedPassword != null) {
                     System.out.println("Web Console login (shown once, stored hashed in " + home.data().resolve(ConsoleCredentials.FILE)
                             + "): user '" + cred.username + "' password '" + cred.generatedPassword + "'");

@@ -1,7 +1,14 @@
 package org.hassette.example.motionlights;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import org.hassette.api.app.App;
+import org.hassette.api.constraints.Constraint;
+import org.hassette.api.constraints.ConstraintContext;
+import org.hassette.api.constraints.Constraints;
+import org.hassette.api.constraints.Verdict;
+import org.hassette.api.scheduler.SunEvent;
 import org.hassette.api.app.AppContext;
 import org.hassette.api.bus.StateChange;
 import org.hassette.api.scheduler.JobHandle;
@@ -15,8 +22,9 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * Turns lights on when a motion sensor goes {@code on}; when it goes {@code off}, schedules them
- * off after {@code off.after.seconds} unless motion comes back first. One instance per factory
+ * Turns lights on when a motion sensor goes {@code on} (with {@code only.when.dark}, only between
+ * sunset and sunrise); when it goes {@code off}, schedules the ones that are on to go off after
+ * {@code off.after.seconds} unless motion comes back first. One instance per factory
  * configuration of {@value #PID}; runs only while the core is ready.
  */
 @Component(service = App.class, configurationPid = MotionLights.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -35,7 +43,13 @@ public class MotionLights implements App {
 
         @AttributeDefinition(description = "Seconds without motion before the lights go off")
         int off_after_seconds() default 120;
+
+        @AttributeDefinition(description = "Only between sunset and sunrise (sun times from Home Assistant's location)")
+        boolean only_when_dark() default false;
     }
+
+    /** Between sunset and sunrise, as the scheduler computes them for the home's location. */
+    static final Constraint DARK = Constraints.between(SunEvent.SUNSET, SunEvent.SUNRISE).named("dark");
 
     private final Config config;
     private volatile JobHandle offJob;
@@ -51,8 +65,17 @@ public class MotionLights implements App {
             throw new IllegalArgumentException("configure 'sensor' and 'lights'");
         }
         Duration quiet = Duration.ofSeconds(config.off_after_seconds());
+        ConstraintContext circumstances = ConstraintContext.of(app.scheduler().clock(), ConstraintContext.SunTimes.of(app.scheduler()),
+                app.states());
         app.bus().onStateChange(config.sensor()).to("on").subscribe(app.appId() + ":motion-on", (StateChange c) -> {
             cancelOff();
+            if (config.only_when_dark()) {
+                Verdict dark = DARK.check(circumstances);
+                if (!dark.allowed()) {
+                    app.log().info("motion on {}, but it is not dark ({}): lights stay as they are", config.sensor(), dark.detail());
+                    return;
+                }
+            }
             for (String light : config.lights()) {
                 app.ha().turnOn(light);
             }
@@ -61,13 +84,18 @@ public class MotionLights implements App {
         app.bus().onStateChange(config.sensor()).to("off").subscribe(app.appId() + ":motion-off", (StateChange c) -> {
             cancelOff();
             offJob = app.scheduler().runIn(quiet, () -> {
-                for (String light : config.lights()) {
+                List<String> on = Arrays.stream(config.lights())
+                        .filter(light -> app.states().get(light).map(st -> !"off".equals(st.state())).orElse(true)).toList();
+                for (String light : on) {
                     app.ha().turnOff(light);
                 }
-                app.log().info("no motion on {} for {}: lights off", config.sensor(), quiet);
+                if (!on.isEmpty()) {
+                    app.log().info("no motion on {} for {} s: {} off", config.sensor(), quiet.toSeconds(), String.join(", ", on));
+                }
             }, JobOptions.builder().name(app.appId() + ":off").group(app.appId()).build());
         });
-        app.log().info("watching {} for {}", config.sensor(), String.join(", ", config.lights()));
+        app.log().info("watching {} for {}{}", config.sensor(), String.join(", ", config.lights()),
+                config.only_when_dark() ? " between sunset and sunrise" : "");
     }
 
     /** Motion came back (or went off again): the pending off job, if any, is cancelled. */

@@ -3,6 +3,7 @@ package org.hassette.apps.internal;
 import java.util.List;
 import java.util.Locale;
 import org.hassette.api.app.AppInfo;
+import org.apache.felix.service.command.Descriptor;
 import org.hassette.api.app.AppRegistry;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -25,22 +26,27 @@ public class AppCommands {
     }
 
     /** The app table. */
+    @Descriptor("lists app instances, and app components that have not started with why: id, bundle, status, listeners, jobs, reason")
     public String apps() {
         return format(registry.apps());
     }
 
     /** Usage. */
+    @Descriptor("acts on one app: start, stop, reload, enable, disable or show")
     public String app() {
         return USAGE;
     }
 
     /** Usage for a missing id. */
-    public String app(String action) {
+    @Descriptor("acts on one app: start, stop, reload, enable, disable or show")
+    public String app(@Descriptor("start|stop|reload|enable|disable|show") String action) {
         return USAGE;
     }
 
     /** One operator action on one app; returns the app's line afterwards, or one line saying what is wrong. */
-    public String app(String action, String appId) {
+    @Descriptor("acts on one app: start, stop, reload, enable, disable or show; prints the app afterwards")
+    public String app(@Descriptor("start | stop (until started) | reload | enable | disable (kept across restarts) | show") String action,
+            @Descriptor("app id, e.g. org.example.porch~front (the app: prefix is optional)") String appId) {
         String id = appId.startsWith("app:") ? appId : "app:" + appId;
         try {
             AppInfo after = switch (action.toLowerCase(Locale.ROOT)) {

@@ -80,7 +80,10 @@ public class AppHandler implements AppRegistry {
     }
 
     private final Map<Long, AppInstance> apps = new ConcurrentHashMap<>();
-    private final Map<Long, CompletableFuture<Void>> chains = new ConcurrentHashMap<>();
+    /** One ordered chain of steps per app id: a re-registration (unbind old, bind new) keeps its order. */
+    private final Map<String, CompletableFuture<Void>> chains = new ConcurrentHashMap<>();
+    /** Services whose app id was taken when they came; adopted when the holder goes away. */
+    private final Map<String, ServiceReference<App>> waiting = new ConcurrentHashMap<>();
     private final BundleContext context;
     private volatile Config config;
     private volatile Duration timeout;
@@ -92,6 +95,9 @@ public class AppHandler implements AppRegistry {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ServiceComponentRuntime scr;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile org.osgi.service.metatype.MetaTypeService metatype;
 
     @Activate
     public AppHandler(BundleContext context, Config config, @Reference Database database) {
@@ -117,24 +123,47 @@ public class AppHandler implements AppRegistry {
     @Reference(service = App.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void bindApp(ServiceReference<App> reference) {
         long id = serviceId(reference);
-        step(id, () -> added(id, reference));
+        step(appId(reference), () -> added(id, reference));
+    }
+
+    /**
+     * The App service's properties changed: its configuration was updated while SCR kept the
+     * service (a component not activated yet, or one with a modified method). An instance that is
+     * not running because of a failure gets a fresh start with the new configuration; a running one
+     * is left alone (SCR re-creates components without a modified method, which unbinds and binds).
+     */
+    void updatedApp(ServiceReference<App> reference) {
+        long id = serviceId(reference);
+        step(appId(reference), () -> {
+            AppInstance a = apps.get(id);
+            if (a != null && active && a.want == Want.RUN && !a.running) {
+                LOG.info("{}: configuration changed; starting it again", a.appId);
+                resume(a, "configuration changed");
+            }
+        });
     }
 
     void unbindApp(ServiceReference<App> reference) {
         long id = serviceId(reference);
-        AppInstance leaving = apps.get(id);
-        if (leaving != null) {
-            leaving.removing = true; // a new service with the same app id waits until this one has stopped
-        }
-        step(id, () -> removed(id, "the app service was unregistered"));
+        String appId = appId(reference);
+        step(appId, () -> {
+            if (waiting.remove(appId, reference)) {
+                return; // it never ran
+            }
+            removed(id, "the app service was unregistered");
+            ServiceReference<App> next = waiting.remove(appId);
+            if (next != null) {
+                added(serviceId(next), next);
+            }
+        });
     }
 
     @Deactivate
     void deactivate() {
         active = false;
         timer.shutdownNow();
-        for (Long id : List.copyOf(apps.keySet())) {
-            step(id, () -> removed(id, "the app handler is stopping"));
+        for (AppInstance a : List.copyOf(apps.values())) {
+            step(a.appId, () -> removed(a.serviceId, "the app handler is stopping"));
         }
         CompletableFuture<?>[] all = chains.values().toArray(new CompletableFuture<?>[0]);
         try {
@@ -176,13 +205,7 @@ public class AppHandler implements AppRegistry {
                 throw new IllegalStateException(appId + " is " + (a.want == Want.DISABLED ? "disabled" : "quarantined")
                         + "; enable it instead");
             }
-            a.want = Want.RUN;
-            a.budget.succeeded();
-            a.restarts = 0;
-            cancelRestart(a);
-            if (!a.running) {
-                run(a, "started by an operator");
-            }
+            resume(a, "started by an operator");
         });
     }
 
@@ -205,10 +228,7 @@ public class AppHandler implements AppRegistry {
             }
             cancelRestart(a);
             halt(a, "reloading");
-            a.want = Want.RUN;
-            a.budget.succeeded();
-            a.restarts = 0;
-            run(a, "reloaded by an operator");
+            resume(a, "reloaded by an operator");
         });
     }
 
@@ -216,14 +236,19 @@ public class AppHandler implements AppRegistry {
     public AppInfo enable(String appId) {
         return act(appId, a -> {
             tables.save(a.appId, Setting.NONE);
-            a.want = Want.RUN;
-            a.budget.succeeded();
-            a.restarts = 0;
-            cancelRestart(a);
-            if (!a.running) {
-                run(a, "enabled by an operator");
-            }
+            resume(a, "enabled by an operator");
         });
+    }
+
+    /** An operator wants it running: a fresh restart budget, no pending restart, started unless it runs. */
+    private void resume(AppInstance a, String why) {
+        a.want = Want.RUN;
+        a.budget.succeeded();
+        a.restarts = 0;
+        cancelRestart(a);
+        if (!a.running) {
+            run(a, why);
+        }
     }
 
     @Override
@@ -258,7 +283,7 @@ public class AppHandler implements AppRegistry {
         }
         AppInstance a = found.get();
         CompletableFuture<Void> done = new CompletableFuture<>();
-        step(a.serviceId, () -> {
+        step(a.appId, () -> {
             try {
                 if (apps.get(a.serviceId) != a) {
                     throw new IllegalStateException(appId + " went away");
@@ -295,7 +320,7 @@ public class AppHandler implements AppRegistry {
     // ---- steps (each runs on the app's own chain)
 
     /** Runs {@code work} after the earlier steps of the same app instance. */
-    private void step(long id, Runnable work) {
+    private void step(String id, Runnable work) {
         chains.compute(id, (k, tail) -> {
             CompletableFuture<Void> prev = tail == null ? CompletableFuture.completedFuture(null) : tail;
             return prev.thenRunAsync(() -> {
@@ -310,22 +335,13 @@ public class AppHandler implements AppRegistry {
 
     private void added(long id, ServiceReference<App> reference) {
         if (!active || apps.containsKey(id) || reference.getBundle() == null) {
-            return; // (no bundle: unregistered meanwhile, e.g. while waiting for its predecessor to stop)
+            return; // (no bundle: unregistered meanwhile)
         }
         String appId = appId(reference);
-        Optional<AppInstance> previous = find(appId);
-        if (previous.isPresent() && previous.get().removing) {
-            // a redeploy: the old service of this app is still stopping; start this one once it has stopped
-            // (never two instances of one app id at the same time, never a listed app whose handlers still run)
-            CompletableFuture<Void> tail = chains.get(previous.get().serviceId);
-            if (tail != null) {
-                tail.whenComplete((x, e) -> step(id, () -> added(id, reference)));
-                return;
-            }
-        }
-        if (previous.isPresent()) {
-            LOG.error("{}: a second app service with this id (service {} of {}) is ignored; give each instance its own"
-                    + " configuration", appId, id, reference.getBundle());
+        if (find(appId).isPresent()) {
+            waiting.put(appId, reference);
+            LOG.error("{}: a second app service with this id (service {} of {}) waits until the first is gone; give each"
+                    + " instance its own configuration", appId, id, reference.getBundle());
             return;
         }
         RestartBudget budget = new RestartBudget(Duration.ofMillis(Math.max(0, config.restart_initial_ms())),
@@ -368,7 +384,6 @@ public class AppHandler implements AppRegistry {
     private void removed(long id, String why) {
         AppInstance a = apps.get(id);
         if (a == null) {
-            chains.remove(id);
             return;
         }
         a.removing = true;
@@ -378,7 +393,6 @@ public class AppHandler implements AppRegistry {
         } finally {
             // listed until it has stopped: once it is gone from the registry none of its code runs
             apps.remove(id);
-            chains.remove(id);
             a.lifecycle.close();
             LOG.info("{} removed: {}", a.appId, why);
         }
@@ -391,6 +405,14 @@ public class AppHandler implements AppRegistry {
             a.lifecycle.stopped(why); // e.g. out of quarantine: EXHAUSTED_DEAD -> STOPPED -> STARTING
         }
         a.lifecycle.starting(why);
+        List<String> invalid = ConfigValidator.problems(metatype, a.reference);
+        if (!invalid.isEmpty()) {
+            a.failures++;
+            String reason = "configuration: " + String.join("; ", invalid) + " (fix the configuration; a change restarts the app)";
+            a.lifecycle.failed(reason, null);
+            LOG.error("{}: {}", a.appId, reason);
+            return;
+        }
         try {
             AppInstance.Context ctx = a.open(context, new AppTables.Store(tables, a.appId), () -> activationFailure(a.reference));
             App app = a.app();
@@ -457,7 +479,7 @@ public class AppHandler implements AppRegistry {
         a.lifecycle.failed(r, cause);
         LOG.error("{}: {}", a.appId, r, cause);
         if (active) {
-            a.pendingRestart = timer.schedule(() -> step(a.serviceId, () -> {
+            a.pendingRestart = timer.schedule(() -> step(a.appId, () -> {
                 a.pendingRestart = null;
                 if (apps.get(a.serviceId) == a && !a.removing && a.want == Want.RUN && !a.running) {
                     run(a, "restart " + d.attempt() + "/" + a.budget.budget());

@@ -44,8 +44,15 @@ import org.slf4j.Logger;
  * The bus without OSGi: a bounded ingress queue, one router thread that hands each event to the
  * listeners that take it, and the listeners (each with its own queue on the handler executor).
  * Publishing never blocks and never runs user code: feeds call it from the connection's thread.
+ *
+ * <p>Public (in a package that is never exported) only so that the app test kit can run the very
+ * same bus on a plain class path through {@link #onVirtualClock}; bundles use the service.
  */
-final class BusCore implements EventBus, AutoCloseable {
+public final class BusCore implements EventBus, AutoCloseable {
+    /** Production defaults of {@code queue.capacity} and {@code ingress.capacity}. */
+    static final int DEFAULT_QUEUE_CAPACITY = 1000;
+    static final int DEFAULT_INGRESS_CAPACITY = 10_000;
+
     private final TimeSource time;
     private final Executor handlers;
     private final Supplier<StateCache> cache;
@@ -57,6 +64,7 @@ final class BusCore implements EventBus, AutoCloseable {
     private final CopyOnWriteArrayList<ListenerRuntime<?>> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, ListenerRuntime<?>> byName = new LinkedHashMap<>();
     private final AtomicLong published = new AtomicLong();
+    private final AtomicLong routed = new AtomicLong();
     private final AtomicLong ingressDropped = new AtomicLong();
     private final Thread router;
     private volatile boolean running = true;
@@ -82,6 +90,18 @@ final class BusCore implements EventBus, AutoCloseable {
         router.start();
     }
 
+    /**
+     * A bus whose debounce, throttle, hold and timeout timers run on {@code clock}: they fire while
+     * the clock is advanced, on the advancing thread, in deadline order. Handlers run on
+     * {@code handlers}; state changes for {@code holdFor} re-checks and {@code immediate} come from
+     * {@code cache}. Capacities are the production defaults. For the app test kit.
+     */
+    public static BusCore onVirtualClock(org.hassette.api.scheduler.VirtualClock clock, Executor handlers,
+            Supplier<StateCache> cache, Consumer<InvocationRecord> telemetry, Logger log) {
+        return new BusCore(new VirtualClockTime(clock), handlers, cache, DEFAULT_QUEUE_CAPACITY, DEFAULT_INGRESS_CAPACITY,
+                telemetry, e -> { }, log);
+    }
+
     /** What constraints see without a scheduler: the bus's time in the system zone, no sun times, the state cache. */
     ConstraintContext defaultConstraintContext() {
         Clock clock = new Clock() {
@@ -99,7 +119,7 @@ final class BusCore implements EventBus, AutoCloseable {
     }
 
     /** Replaces what listener constraints see (the scheduler's clock and sun times, or fixed ones in tests). */
-    void constraintContext(ConstraintContext context) {
+    public void constraintContext(ConstraintContext context) {
         this.constraintContext = Objects.requireNonNull(context, "context");
     }
 
@@ -109,8 +129,16 @@ final class BusCore implements EventBus, AutoCloseable {
     }
 
     /** Events accepted for routing. */
-    long published() {
+    public long published() {
         return published.get();
+    }
+
+    /**
+     * Events the router has handed to every listener that takes them (each listener queued it or
+     * dropped it). Equal to {@link #published()} when nothing waits for routing.
+     */
+    public long routed() {
+        return routed.get();
     }
 
     /** Events refused because the ingress queue was full. */
@@ -119,7 +147,7 @@ final class BusCore implements EventBus, AutoCloseable {
     }
 
     /** Offers an event (a {@link StateChange}, {@link HaEvent} or {@link BusMessage}); false, counted, when the ingress is full. */
-    boolean publish(Object event) {
+    public boolean publish(Object event) {
         if (!running) {
             return false;
         }
@@ -159,6 +187,7 @@ final class BusCore implements EventBus, AutoCloseable {
                     log.error("Routing to {} failed", l, ex);
                 }
             }
+            routed.incrementAndGet();
         }
     }
 

@@ -12,6 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.annotations.GogoCommand;
+import java.util.regex.Pattern;
+import org.hassette.api.bus.EventBus;
+import org.hassette.api.bus.ListenerStats;
+import org.hassette.api.bus.Subscription;
 import org.hassette.api.ha.EntityState;
 import org.hassette.api.ha.HomeAssistantApi;
 import org.hassette.api.ha.ServiceResult;
@@ -31,8 +35,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * ready says so in one line.
  */
 @Component(service = HomeCommands.class)
-@GogoCommand(scope = "hassette", function = { "states", "state", "call", "fire", "jobs", "run" })
-@Descriptor("Home Assistant states, service calls and scheduled jobs")
+@GogoCommand(scope = "hassette", function = { "states", "state", "call", "fire", "jobs", "run", "listeners" })
+@Descriptor("Home Assistant states, service calls, event bus listeners and scheduled jobs")
 public class HomeCommands {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(15);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
@@ -45,6 +49,44 @@ public class HomeCommands {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile Scheduler scheduler;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EventBus bus;
+
+    @Descriptor("lists every event bus listener with its counters")
+    public String listeners() {
+        return listeners("*");
+    }
+
+    @Descriptor("lists the event bus listeners whose name matches a glob, with their counters: received, matched, invoked, failed, "
+            + "suppressed (throttle, debounce, mode), dropped (queue full), skipped (constraint said no)")
+    public String listeners(@Descriptor("listener name glob, e.g. app:porch* (apps prefix their listeners with their id)") String glob) {
+        Pattern p = glob(glob);
+        List<Subscription> found = require(bus, "bus").listeners().stream().filter(s -> p.matcher(s.name()).matches())
+                .sorted(Comparator.comparing(Subscription::name)).toList();
+        if (found.isEmpty()) {
+            return "*".equals(glob) ? "no listeners" : "no listener matches '" + glob + "'";
+        }
+        TextTable table = new TextTable("LISTENER", "RECEIVED", "MATCHED", "INVOKED", "FAILED", "SUPPRESSED", "DROPPED", "SKIPPED", "STATE");
+        for (Subscription s : found) {
+            ListenerStats st = s.stats();
+            table.row(s.name(), st.received(), st.matched(), st.invoked(), st.failed(), st.suppressed(), st.dropped(), st.skipped(),
+                    s.isCancelled() ? "cancelled" : "active");
+        }
+        return table.toString() + found.size() + (found.size() == 1 ? " listener" : " listeners");
+    }
+
+    static Pattern glob(String glob) {
+        StringBuilder re = new StringBuilder();
+        for (char c : glob.toCharArray()) {
+            switch (c) {
+                case '*' -> re.append(".*");
+                case '?' -> re.append('.');
+                default -> re.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(re.toString());
+    }
 
     @Descriptor("lists every entity with its state")
     public String states() {

@@ -6,9 +6,15 @@ import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.annotations.GogoCommand;
 import org.hassette.api.lifecycle.ReadinessReport;
 import org.hassette.api.lifecycle.ResourceReport;
+import org.hassette.api.lifecycle.ResourceRole;
+import org.hassette.api.lifecycle.SupervisionState;
+import org.hassette.api.lifecycle.Supervisor;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * {@code hassette:status} and {@code hassette:why}: what every resource is doing and why the
@@ -16,10 +22,13 @@ import org.osgi.service.component.annotations.Reference;
  * is one line, never a stack trace.
  */
 @Component(service = ReadinessCommands.class)
-@GogoCommand(scope = "hassette", function = { "status", "why" })
+@GogoCommand(scope = "hassette", function = { "status", "why", "services" })
 @Descriptor("Hassette resource status and readiness")
 public class ReadinessCommands {
     private final ReadinessReport report;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Supervisor supervisor;
 
     @Activate
     public ReadinessCommands(@Reference ReadinessReport report) {
@@ -33,6 +42,27 @@ public class ReadinessCommands {
             table.row(r.resource(), r.role().label(), r.status().label(), r.ready() ? "yes" : "no", r.restarts(), r.reason());
         }
         return table + (report.coreReady() ? "core: ready" : "core: NOT ready (see hassette:why)");
+    }
+
+    @Descriptor("lists the core services: status, ready, restarts, restart policy and budget, next restart, and the reason "
+            + "(the why-chain for those not ready)")
+    public String services() {
+        Supervisor s = supervisor;
+        TextTable table = new TextTable("SERVICE", "STATUS", "READY", "RESTARTS", "POLICY", "BUDGET", "NEXT RESTART", "REASON");
+        for (ResourceReport r : report.resources()) {
+            if (r.role() != ResourceRole.CORE) {
+                continue;
+            }
+            SupervisionState st = s == null ? null : s.state(r.resource()).orElse(null);
+            table.row(r.resource(), r.status().label() + (st != null && st.verdict() != null ? " (" + st.verdict().label() + ")" : ""),
+                    r.ready() ? "yes" : "no", r.restarts(), st == null ? "-" : st.policyType(),
+                    st == null ? "-" : st.restartsInWindow() + "/" + st.budget(),
+                    st == null || st.nextAttemptAt() == null ? "-"
+                            : "in " + Math.max(0, java.time.Duration.between(java.time.Instant.now(), st.nextAttemptAt()).toSeconds()) + " s",
+                    r.ready() || r.chain().isEmpty() ? r.reason() : String.join(" → ", r.chain()));
+        }
+        return table + (report.coreReady() ? "core: ready" : "core: NOT ready (see hassette:why)")
+                + (s == null ? "\n(watcher not ready: no policy or budget shown)" : "");
     }
 
     @Descriptor("explains why resources are not ready, as chains to the root cause")

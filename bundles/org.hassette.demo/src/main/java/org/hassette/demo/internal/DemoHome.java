@@ -28,6 +28,8 @@ public class DemoHome {
     private static final Logger LOG = LoggerFactory.getLogger(DemoHome.class);
     static final int ENTITIES = 40;
     static final double CHANGES_PER_SECOND = 0.5;
+    static final String SCENARIO = "demo-home.json";
+    static final int CYCLE_MINUTES = 3;
 
     private HaSimulator simulator;
     private ServiceRegistration<HomeAssistantEndpoint> registration;
@@ -42,7 +44,7 @@ public class DemoHome {
         new SecureRandom().nextBytes(secret);
         String token = HexFormat.of().formatHex(secret);
         simulator = HaSimulator.builder().host("127.0.0.1").port(0).token(token).entities(ENTITIES)
-                .activity(CHANGES_PER_SECOND).build().start();
+                .scenarioJson(scenario()).activity(CHANGES_PER_SECOND).build().start();
         String url = simulator.url();
         registration = context.registerService(HomeAssistantEndpoint.class, new HomeAssistantEndpoint() {
             @Override
@@ -60,7 +62,21 @@ public class DemoHome {
                 return "demo home at " + url; // never the token
             }
         }, new java.util.Hashtable<>(Map.of("hassette.ha.endpoint", "demo")));
-        LOG.info("No Home Assistant configured: running the demo home (simulator with {} entities) at {}", ENTITIES, url);
+        LOG.info("No Home Assistant configured: running the demo home (simulator with {} entities) at {}; "
+                + "its people, doors, motion and temperature follow a {}-minute script (see the org.hassette.demo README)",
+                simulator.states().size(), url, CYCLE_MINUTES);
+    }
+
+    /** The scripted part of the demo home (what the example apps in deploy/ react to), from {@value #SCENARIO}. */
+    static String scenario() {
+        try (java.io.InputStream in = DemoHome.class.getResourceAsStream(SCENARIO)) {
+            if (in == null) {
+                throw new IllegalStateException("bundle org.hassette.demo lacks " + SCENARIO);
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read " + SCENARIO + ": " + e.getMessage(), e);
+        }
     }
 
     static boolean enabled(BundleContext context, Map<String, Object> config) {

@@ -46,8 +46,11 @@ import org.slf4j.LoggerFactory;
  * whoever drives time calls {@link #fireDue(Instant)} (the timer thread of {@link SchedulerService},
  * or a {@link VirtualClock} it is attached to), and due runs are handed to the worker executor.
  * Timeouts are deadlines in the same queue, so they work in virtual time too.
+ *
+ * <p>Public (in a package that is never exported) only so that the app test kit can run the very
+ * same scheduler on a plain class path with a {@link VirtualClock}; bundles use the service.
  */
-final class SchedulerEngine implements Scheduler, VirtualClock.Listener {
+public final class SchedulerEngine implements Scheduler, VirtualClock.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerEngine.class);
     static final int HISTORY = 20;
 
@@ -65,7 +68,7 @@ final class SchedulerEngine implements Scheduler, VirtualClock.Listener {
     private volatile StateCache states;
     private volatile ConstraintContext constraintContext;
 
-    SchedulerEngine(Clock clock, Executor workers, RandomGenerator random, Supplier<Optional<Location>> location) {
+    public SchedulerEngine(Clock clock, Executor workers, RandomGenerator random, Supplier<Optional<Location>> location) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.workers = Objects.requireNonNull(workers, "workers");
         this.random = Objects.requireNonNull(random, "random");
@@ -77,12 +80,12 @@ final class SchedulerEngine implements Scheduler, VirtualClock.Listener {
     }
 
     /** The state cache job constraints read (null while there is none). */
-    void states(StateCache states) {
+    public void states(StateCache states) {
         this.states = states;
     }
 
     /** Replaces what job constraints see (tests: fixed states and sun times). */
-    void constraintContext(ConstraintContext context) {
+    public void constraintContext(ConstraintContext context) {
         this.constraintContext = Objects.requireNonNull(context, "context");
     }
 
@@ -337,7 +340,7 @@ final class SchedulerEngine implements Scheduler, VirtualClock.Listener {
     }
 
     /** Cancels every job (the scheduler is going away). */
-    void cancelAll() {
+    public void cancelAll() {
         List<Job> all;
         synchronized (lock) {
             all = new ArrayList<>(jobs.values());

@@ -132,8 +132,13 @@ final class SupervisionEngine {
         executor.execute(() -> {
             Supervised s = resources.get(resource);
             if (s == null || s.component == null) {
-                LOG.warn("Restart of '{}' requested, but no component is known for it", resource);
-                return;
+                // a healthy resource has never been charged, so its component is not known yet: look it up
+                String component = actions.componentOf(resource);
+                if (component == null) {
+                    LOG.warn("Restart of '{}' requested, but no component declares hassette.resource={}", resource, resource);
+                    return;
+                }
+                s = supervised(resource, component);
             }
             cancelPending(s);
             s.verdict = null;

@@ -76,6 +76,14 @@ class SupervisionEngineTest {
     }
 
     @Test
+    void operatorRestartOfAHealthyResourceRestartsItsComponent() {
+        engine.onStatus("sched", RUNNING, true, "timer running", null);
+        engine.restartNow("sched");
+        await("operator restart", () -> restarts.size() == 1);
+        assertEquals("comp.sched", restarts.get(0), "a resource that never failed is restarted too");
+    }
+
+    @Test
     void runningWithoutReadinessCountsAsFailedRestart() {
         policy.put("hassette.restart.budget", 5);
         engine.onStatus("ws", FAILED, false, "auth_invalid", null);

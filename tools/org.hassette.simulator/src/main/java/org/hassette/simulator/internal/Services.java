@@ -213,9 +213,36 @@ public final class Services {
                     }
                     return null;
                 });
+        s.register("climate", "set_temperature", SupportsResponse.NONE,
+                describe("Set target temperature", "Sets the temperature setpoint.", "climate",
+                        Map.of("temperature", field("Target temperature", "The temperature setpoint.", null,
+                                Map.of("number", Map.of("min", 0, "max", 250, "step", 0.1)))),
+                        SupportsResponse.NONE),
+                call -> {
+                    Object v = call.data.get("temperature");
+                    double d;
+                    try {
+                        d = v instanceof Number ? ((Number) v).doubleValue() : Double.parseDouble(String.valueOf(v));
+                    } catch (NumberFormatException e) {
+                        throw new HaError(HaError.INVALID_FORMAT, "expected float for dictionary value @ data['temperature']");
+                    }
+                    for (State st : call.targets("climate")) {
+                        Map<String, Object> attrs = new LinkedHashMap<>(st.attributes());
+                        attrs.put("temperature", d);
+                        Object mode = call.data.get("hvac_mode");
+                        call.home.setStateInternal(st.entityId(), mode != null ? String.valueOf(mode) : st.state(), attrs, false,
+                                call.context);
+                    }
+                    return null;
+                });
         s.register("persistent_notification", "create", SupportsResponse.NONE,
                 describe("Create", "Shows a notification on the notifications panel.", null,
                         Map.of("message", field("Message", "Message body of the notification.", "Please check your configuration.yaml.", Map.of("text", Map.of()))),
+                        SupportsResponse.NONE),
+                call -> null);
+        s.register("persistent_notification", "dismiss", SupportsResponse.NONE,
+                describe("Dismiss", "Deletes a notification from the notifications panel.", null,
+                        Map.of("notification_id", field("Notification ID", "ID of the notification to be deleted.", "1234", Map.of("text", Map.of()))),
                         SupportsResponse.NONE),
                 call -> null);
         s.register("weather", "get_forecasts", SupportsResponse.ONLY,

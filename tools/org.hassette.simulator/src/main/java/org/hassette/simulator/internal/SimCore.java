@@ -213,8 +213,19 @@ public final class SimCore {
         }
         long periodMicros = Math.max(1000, (long) (1_000_000 / settings.activity));
         SplittableRandom rnd = new SplittableRandom(7);
+        // scripted entities (a scenario's own entities and timeline) change only as scripted
+        java.util.Set<String> scripted = new java.util.HashSet<>();
+        Scenario sc = settings.scenario;
+        if (sc != null) {
+            sc.entities.forEach(e -> scripted.add(e.entityId));
+            sc.timeline.forEach(step -> {
+                if (step.entityId != null) {
+                    scripted.add(step.entityId);
+                }
+            });
+        }
         tasks.add(scheduler.scheduleAtFixedRate(() -> home.locked(() -> {
-            List<State> all = home.states().all();
+            List<State> all = home.states().all().stream().filter(st -> !scripted.contains(st.entityId())).toList();
             for (int tries = 0; tries < 8 && !all.isEmpty(); tries++) {
                 State s = all.get(rnd.nextInt(all.size()));
                 String next = HomeGenerator.nudge(s, rnd);

@@ -1,0 +1,108 @@
+package org.hassette.example.dooralert;
+
+import java.time.Duration;
+import java.util.Map;
+import org.hassette.api.app.App;
+import org.hassette.api.app.AppContext;
+import org.hassette.api.bus.StateChange;
+import org.hassette.api.ha.EntityState;
+import org.hassette.api.ha.Target;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.propertytypes.SatisfyingConditionTarget;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * Notifies when a door (any {@code binary_sensor} that is {@code on} while open) stays open for
+ * {@code open.for.seconds}: a persistent notification in Home Assistant by default, or any
+ * {@code notify} service. When the door closes, the notification is dismissed and the time it was
+ * open is logged. One instance per factory configuration of {@value #PID}.
+ */
+@Component(service = App.class, configurationPid = DoorAlert.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = DoorAlert.Config.class, factory = true)
+@SatisfyingConditionTarget("(osgi.condition.id=hassette.core.ready)")
+public class DoorAlert implements App {
+    static final String PID = "org.hassette.example.dooralert";
+
+    @ObjectClassDefinition(name = "Door left open", description = "A notification when a door stays open too long")
+    public @interface Config {
+        @AttributeDefinition(description = "Door sensor entity ids (binary_sensor, 'on' = open)")
+        String[] doors();
+
+        @AttributeDefinition(description = "Seconds a door may stay open before the notification")
+        int open_for_seconds() default 300;
+
+        @AttributeDefinition(description = "Where to send it: 'persistent_notification' or a notify service such as 'notify.mobile_app_phone'")
+        String notify_via() default "persistent_notification";
+    }
+
+    private final Config config;
+
+    @Activate
+    public DoorAlert(Config config) {
+        this.config = config;
+    }
+
+    @Override
+    public void start(AppContext app) {
+        if (config.doors() == null || config.doors().length == 0) {
+            throw new IllegalArgumentException("configure 'doors'");
+        }
+        if (config.open_for_seconds() <= 0) {
+            throw new IllegalArgumentException("'open.for.seconds' must be positive, was " + config.open_for_seconds());
+        }
+        Duration limit = Duration.ofSeconds(config.open_for_seconds());
+        for (String door : config.doors()) {
+            app.bus().onStateChange(door).to("on").holdFor(limit)
+                    .subscribe(app.appId() + ":open:" + door, (StateChange c) -> openTooLong(app, door, limit));
+            app.bus().onStateChange(door).from("on").to("off")
+                    .subscribe(app.appId() + ":closed:" + door, (StateChange c) -> closed(app, door, c, limit));
+        }
+        app.log().info("watching {} for staying open {} s", String.join(", ", config.doors()), limit.toSeconds());
+    }
+
+    private void openTooLong(AppContext app, String door, Duration limit) {
+        String message = name(app, door) + " has been open for " + minutes(limit);
+        app.log().info("{}: notifying via {}", message, config.notify_via());
+        if (config.notify_via().equals("persistent_notification")) {
+            app.ha().callService("persistent_notification", "create", Target.NONE,
+                    Map.of("title", "Door open", "message", message, "notification_id", notificationId(door)), false);
+        } else {
+            int dot = config.notify_via().indexOf('.');
+            String domain = dot < 0 ? "notify" : config.notify_via().substring(0, dot);
+            String service = dot < 0 ? config.notify_via() : config.notify_via().substring(dot + 1);
+            app.ha().callService(domain, service, Target.NONE, Map.of("title", "Door open", "message", message), false);
+        }
+    }
+
+    private void closed(AppContext app, String door, StateChange c, Duration limit) {
+        EntityState opened = c.oldState();
+        if (opened == null || opened.lastChanged() == null || c.newState() == null || c.newState().lastChanged() == null) {
+            return;
+        }
+        Duration open = Duration.between(opened.lastChanged(), c.newState().lastChanged());
+        if (open.compareTo(limit) >= 0) {
+            app.log().info("{} closed after {}", name(app, door), minutes(open));
+            if (config.notify_via().equals("persistent_notification")) {
+                app.ha().callService("persistent_notification", "dismiss", Target.NONE,
+                        Map.of("notification_id", notificationId(door)), false);
+            }
+        }
+    }
+
+    private static String name(AppContext app, String door) {
+        return app.states().get(door).map(s -> s.attributes().get("friendly_name")).map(Object::toString).orElse(door);
+    }
+
+    private static String notificationId(String door) {
+        return "door_open_" + door.replace('.', '_');
+    }
+
+    static String minutes(Duration d) {
+        long s = d.toSeconds();
+        return s % 60 == 0 ? (s / 60) + (s == 60 ? " minute" : " minutes") : s + " seconds";
+    }
+}

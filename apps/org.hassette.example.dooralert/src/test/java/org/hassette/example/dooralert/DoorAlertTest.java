@@ -1,0 +1,75 @@
+package org.hassette.example.dooralert;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.hassette.testkit.AppTestKit;
+import org.hassette.testkit.Configs;
+import org.hassette.testkit.ServiceCall;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DoorAlertTest {
+    AppTestKit kit;
+
+    @BeforeEach
+    void home() {
+        kit = AppTestKit.create();
+        kit.setState("binary_sensor.front_door", "off", Map.of("friendly_name", "Front door", "device_class", "door"));
+        kit.setState("binary_sensor.back_door", "off");
+    }
+
+    @AfterEach
+    void close() {
+        kit.close();
+    }
+
+    static DoorAlert app(Map<String, ?> config) {
+        return new DoorAlert(Configs.of(DoorAlert.Config.class, config));
+    }
+
+    @Test
+    void aDoorOpenFiveMinutesGetsAPersistentNotification() {
+        kit.start(app(Map.of("doors", List.of("binary_sensor.front_door", "binary_sensor.back_door"))));
+        kit.simulateStateChange("binary_sensor.front_door", "on");
+        kit.advance(Duration.ofMinutes(4).plusSeconds(59));
+        kit.ha().assertNoCalls();
+        kit.advance(Duration.ofSeconds(1));
+        ServiceCall call = kit.ha().assertCalled("persistent_notification", "create", null,
+                Map.of("message", "Front door has been open for 5 minutes", "notification_id", "door_open_binary_sensor_front_door"));
+        assertEquals(kit.clock().now(), call.at());
+
+        kit.advance(Duration.ofMinutes(30));
+        kit.ha().assertCallCount("persistent_notification", "create", null, 1); // once per opening
+        kit.simulateStateChange("binary_sensor.front_door", "off");
+        kit.ha().assertCalled("persistent_notification", "dismiss", null, Map.of("notification_id", "door_open_binary_sensor_front_door"));
+    }
+
+    @Test
+    void closingInTimeSendsNothing() {
+        kit.start(app(Map.of("doors", List.of("binary_sensor.front_door"))));
+        kit.simulateStateChange("binary_sensor.front_door", "on");
+        kit.advance(Duration.ofMinutes(3));
+        kit.simulateStateChange("binary_sensor.front_door", "off");
+        kit.advance(Duration.ofHours(1));
+        kit.ha().assertNoCalls();
+    }
+
+    @Test
+    void eachDoorHasItsOwnClockAndANotifyServiceCanBeUsed() {
+        kit.start(app(Map.of("doors", List.of("binary_sensor.front_door", "binary_sensor.back_door"),
+                "open.for.seconds", 60, "notify.via", "notify.mobile_app_phone")));
+        kit.simulateStateChange("binary_sensor.front_door", "on");
+        kit.advance(Duration.ofSeconds(30));
+        kit.simulateStateChange("binary_sensor.back_door", "on");
+        kit.advance(Duration.ofSeconds(30));
+        kit.ha().assertCallCount("notify", "mobile_app_phone", null, 1);
+        kit.ha().assertCalled("notify", "mobile_app_phone", null, Map.of("message", "Front door has been open for 1 minute"));
+        kit.advance(Duration.ofSeconds(30));
+        kit.ha().assertCalled("notify", "mobile_app_phone", null, Map.of("message", "binary_sensor.back_door has been open for 1 minute"));
+        kit.ha().assertNotCalled("persistent_notification", null, null);
+    }
+}

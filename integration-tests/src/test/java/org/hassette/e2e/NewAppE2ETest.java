@@ -1,0 +1,109 @@
+package org.hassette.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * "Write your first app" as a user does it: {@code ./hassette new-app} creates a project,
+ * {@code mvn -B package} builds and tests it standalone (against this checkout's API jar and test
+ * kit, nothing installed), and the jar and its configuration dropped into {@code deploy/} of a
+ * running platform start an app that reacts to Home Assistant (the demo home).
+ */
+class NewAppE2ETest {
+    private static final Duration START = Duration.ofSeconds(90);
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void generatedProjectBuildsAndItsJarRunsFromDeploy() throws Exception {
+        Path project = tmp.resolve("apps/porch-light");
+        Result created = run(PlatformProcess.ROOT, Duration.ofMinutes(5), PlatformProcess.ROOT.resolve("hassette").toString(),
+                "new-app", "porch-light", "--dir", project.toString());
+        assertEquals(0, created.code, created.out);
+        assertTrue(created.out.contains("Created app project " + project), created.out);
+        Path config = project.resolve("deploy/org.example.porchlight-example.config");
+        assertTrue(Files.isRegularFile(project.resolve("src/main/java/org/example/porchlight/PorchLight.java")));
+        assertTrue(Files.isRegularFile(config));
+        Result again = run(PlatformProcess.ROOT, Duration.ofSeconds(30), PlatformProcess.ROOT.resolve("hassette").toString(),
+                "new-app", "porch-light", "--dir", project.toString());
+        assertEquals(2, again.code, again.out);
+        assertTrue(again.out.contains("already exists"), again.out);
+
+        List<String> mvn = new ArrayList<>(List.of(maven(), "-B", "package"));
+        String repo = System.getProperty("hassette.maven.repo.local");
+        if (repo != null && !repo.isBlank()) {
+            mvn.add("-Dmaven.repo.local=" + repo);
+        }
+        Result build = run(project, Duration.ofMinutes(5), mvn.toArray(String[]::new));
+        assertEquals(0, build.code, build.out);
+        assertTrue(build.out.contains("Tests run: 1, Failures: 0, Errors: 0"), build.out);
+        Path jar = project.resolve("target/org.example.porchlight-1.0.0-SNAPSHOT.jar");
+        assertTrue(Files.isRegularFile(jar), build.out);
+
+        Path home = tmp.resolve("home");
+        try (PlatformProcess p = PlatformProcess.start(home, PlatformProcess.freePort(), Map.of())) {
+            p.awaitSystemReady(START);
+            // the app: when the trigger turns on, turn the target on (a generated input_boolean and plug of the demo home)
+            Files.writeString(home.resolve("deploy/org.example.porchlight-example.config"),
+                    "trigger=\"input_boolean.kitchen_guest_mode\"\ntarget=\"switch.kitchen_plug\"\n", StandardCharsets.UTF_8);
+            Files.copy(jar, home.resolve("deploy/.porch.part"));
+            Files.move(home.resolve("deploy/.porch.part"), home.resolve("deploy/org.example.porchlight.jar"));
+            p.await("app:org.example.porchlight~example running", START, () -> exec(home, "hassette:apps").lines()
+                    .anyMatch(l -> l.startsWith("app:org.example.porchlight~example") && l.contains("running")));
+
+            exec(home, "hassette:call switch.turn_off entity_id=switch.kitchen_plug");
+            exec(home, "hassette:call input_boolean.turn_off entity_id=input_boolean.kitchen_guest_mode");
+            p.await("switch.kitchen_plug off", Duration.ofSeconds(15),
+                    () -> exec(home, "hassette:state switch.kitchen_plug").startsWith("switch.kitchen_plug = off"));
+            exec(home, "hassette:call input_boolean.turn_on entity_id=input_boolean.kitchen_guest_mode");
+            p.awaitOutput("input_boolean.kitchen_guest_mode is on: turned switch.kitchen_plug on", Duration.ofSeconds(15));
+            p.await("switch.kitchen_plug on", Duration.ofSeconds(15),
+                    () -> exec(home, "hassette:state switch.kitchen_plug").startsWith("switch.kitchen_plug = on"));
+            assertEquals(0, p.terminate(Duration.ofSeconds(30)), p.output());
+        }
+    }
+
+    private static String maven() {
+        String home = System.getProperty("maven.home");
+        if (home != null && Files.isExecutable(Paths.get(home, "bin", "mvn"))) {
+            return Paths.get(home, "bin", "mvn").toString();
+        }
+        return "mvn";
+    }
+
+    private static String exec(Path home, String command) {
+        try {
+            return PlatformProcess.exec(home, command).out();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    private record Result(int code, String out) {
+    }
+
+    private static Result run(Path dir, Duration timeout, String... command) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("hassette-new-app-", ".out");
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " did not finish within " + timeout + ":\n" + Files.readString(out));
+        }
+        return new Result(process.exitValue(), Files.readString(out));
+    }
+}

@@ -57,7 +57,8 @@ class HostileConfigE2ETest {
             sim.setState("binary_sensor.e2e_motion", "off", Map.of());
             sim.setState("light.e2e_hall", "off", Map.of());
             sim.setState("light.e2e_other", "off", Map.of());
-            try (PlatformProcess p = PlatformProcess.start(home, PlatformProcess.freePort(), Map.of(), "--ha-url", sim.url(),
+            try (PlatformProcess p = PlatformProcess.start(home, PlatformProcess.freePort(),
+                    Map.of("HASSETTE_CONSOLE_USER", "operator", "HASSETTE_CONSOLE_PASSWORD", PASSWORD), "--ha-url", sim.url(),
                     "--ha-token-file", tokenFile.toString(), "--startup-timeout", "5")) {
                 // the database cannot start: said with file, property and value; the platform runs on
                 String named = "configuration org.hassette.database.internal.SqliteDatabase (" + dbConfig
@@ -75,12 +76,32 @@ class HostileConfigE2ETest {
                 p.awaitSystemReady(WAIT);
                 p.await(GOOD + " running", WAIT, () -> exec(home, "hassette:apps").lines()
                         .anyMatch(l -> l.startsWith(GOOD) && l.contains("running")));
-                p.await(BAD + " failed naming its value", WAIT, () -> exec(home, "hassette:app show " + BAD)
-                        .contains("off.after.seconds = 'soon' is not a number"));
+                p.await(BAD + " failed naming its property and value", WAIT, () -> {
+                    String show = exec(home, "hassette:app show " + BAD);
+                    return show.contains("failed") && show.contains("off.after.seconds") && show.contains("'soon'");
+                });
                 sim.setState("binary_sensor.e2e_motion", "on", Map.of());
                 p.await("the good app turned its light on", WAIT,
                         () -> "on".equals(sim.state("light.e2e_hall").map(s -> s.state()).orElse(null)));
                 assertEquals("off", sim.state("light.e2e_other").orElseThrow().state(), "the bad instance does nothing");
+
+                // invalid HTTP API requests: 4xx with a JSON error naming the input; nothing else moves
+                String api = "/hassette/api/v1";
+                badRequest(p, "PUT", api + "/logs/level", "{\"logger\": \"org.hassette.bus\", \"level\": \"LOUD\"}", "LOUD");
+                badRequest(p, "PUT", api + "/logs/level", "this is not json", null);
+                badRequest(p, "PUT", api + "/logs/level", "{\"logger\": 42, \"level\": \"DEBUG\"}", "'logger' must be a string");
+                badRequest(p, "PUT", api + "/logs/level", "[1,2,3]", null);
+                badRequest(p, "PUT", api + "/logs/level", "{\"logger\": \"" + "x".repeat(2_000_000) + "\", \"level\": \"DEBUG\"}", null);
+                badRequest(p, "GET", api + "/entities?limit=abc", null, "abc");
+                badRequest(p, "POST", api + "/apps/nope_e2e/start", "", "nope_e2e");
+                badRequest(p, "POST", api + "/services/nope_e2e/restart", "", "nope_e2e");
+                badRequest(p, "GET", api + "/entities/not_an_entity", null, "not_an_entity");
+                assertEquals(200, status(p, api + "/health"), "still ready after the bad requests");
+                sim.setState("binary_sensor.e2e_motion", "off", Map.of());
+                sim.setState("light.e2e_hall", "off", Map.of());
+                sim.setState("binary_sensor.e2e_motion", "on", Map.of());
+                p.await("the good app still works after the bad requests", WAIT,
+                        () -> "on".equals(sim.state("light.e2e_hall").map(s -> s.state()).orElse(null)));
                 assertEquals(0, p.terminate(WAIT), p.output());
             }
         }
@@ -109,6 +130,29 @@ class HostileConfigE2ETest {
             o.closeEntry();
         }
         return buf.toByteArray();
+    }
+
+    private static final String PASSWORD = "e2e-" + UUID.randomUUID();
+
+    /** A request the API must refuse with a 4xx and a JSON error (naming {@code named} when given). */
+    private static void badRequest(PlatformProcess p, String method, String path, String body, String named) throws Exception {
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + p.port + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(("operator:" + PASSWORD).getBytes()))
+                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        java.net.http.HttpResponse<String> r = PlatformProcess.HTTP.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        String what = method + " " + (path.length() > 80 ? path.substring(0, 80) : path) + " -> " + r.statusCode() + " "
+                + (r.body().length() > 300 ? r.body().substring(0, 300) : r.body());
+        assertTrue(r.statusCode() >= 400 && r.statusCode() < 500, what);
+        assertTrue(r.body().contains("\"error\""), "a JSON error: " + what);
+        if (named != null) {
+            assertTrue(r.body().contains(named), "the error names '" + named + "': " + what);
+        }
+        System.out.println("hostile HTTP: " + what);
     }
 
     private static int status(PlatformProcess p, String path) {

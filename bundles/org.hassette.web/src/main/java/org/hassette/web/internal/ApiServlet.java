@@ -473,6 +473,12 @@ public class ApiServlet extends HttpServlet {
         if (body == null || !body.isObject() || !body.hasNonNull("level") || !(body.hasNonNull("logger") || body.hasNonNull("app"))) {
             throw ApiException.badRequest("body must be {\"logger\": \"<name>\" or \"app\": \"<app id>\", \"level\": \"DEBUG\"}");
         }
+        for (String field : new String[] { "logger", "app", "level" }) {
+            if (body.hasNonNull(field) && !body.get(field).isTextual()) {
+                throw ApiException.badRequest("'" + field + "' must be a string, not " + body.get(field).getNodeType().toString().toLowerCase()
+                        + " " + body.get(field));
+            }
+        }
         String logger = body.hasNonNull("app") ? findApp(body.get("app").asText()).bundle() : body.get("logger").asText();
         String effective = levels.set(logger, body.get("level").asText());
         return Json.obj("logger", logger, "level", effective);

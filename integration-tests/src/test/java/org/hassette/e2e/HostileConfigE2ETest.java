@@ -91,7 +91,7 @@ class HostileConfigE2ETest {
                 badRequest(p, "PUT", api + "/logs/level", "this is not json", null);
                 badRequest(p, "PUT", api + "/logs/level", "{\"logger\": 42, \"level\": \"DEBUG\"}", "'logger' must be a string");
                 badRequest(p, "PUT", api + "/logs/level", "[1,2,3]", null);
-                badRequest(p, "PUT", api + "/logs/level", "{\"logger\": \"" + "x".repeat(2_000_000) + "\", \"level\": \"DEBUG\"}", null);
+                badRequest(p, "PUT", api + "/logs/level", "{\"logger\": \"" + "x".repeat(2_000_000) + "\", \"level\": \"DEBUG\"}", "'logger' is 2000000 characters long");
                 badRequest(p, "GET", api + "/entities?limit=abc", null, "abc");
                 badRequest(p, "POST", api + "/apps/nope_e2e/start", "", "nope_e2e");
                 badRequest(p, "POST", api + "/services/nope_e2e/restart", "", "nope_e2e");

@@ -259,7 +259,13 @@ public final class Main {
         return bundles;
     }
 
-    /** Logging first, configuration next, then the platform, health endpoints after it; apps from deploy/ last (30). */
+    /**
+     * Logging first, configuration next, then the platform, health endpoints after it; apps from
+     * deploy/ last (30). Within the platform, SCR and Jetty (10) and Hassette's own bundles (12, 15)
+     * start before Web Console, Gogo and the rest (20): Felix starts one bundle at a time, so the HA connection
+     * and the database, whose work runs on their own threads (connect, get_states, SQLite), start
+     * first and overlap with the rest of the start instead of waiting behind it.
+     */
     static int startLevel(String bsn) {
         if (bsn == null) {
             return 20;
@@ -272,6 +278,15 @@ public final class Main {
         }
         if (bsn.equals("org.apache.felix.fileinstall")) {
             return 3;
+        }
+        if (bsn.equals("org.apache.felix.scr") || bsn.equals("org.apache.felix.http.jetty12")) {
+            return 10; // HTTP first, as before: it answers (503) before the shell and the core do
+        }
+        if (bsn.equals("org.hassette.websocket") || bsn.equals("org.hassette.database")) {
+            return 12;
+        }
+        if (bsn.startsWith("org.hassette.")) {
+            return 15;
         }
         if (bsn.equals("org.apache.felix.healthcheck.core")) {
             // its servlets answer OK while no check is registered yet: start them after every check's bundle

@@ -15,6 +15,8 @@ final class EntityMatcher {
     private final Set<String> ids;
     private final Set<String> domains;
     private final List<Pattern> globs = new ArrayList<>();
+    /** Globs of the form {@code prefix*} (the common case, e.g. {@code sensor.kitchen_*}): a prefix test, no regex. */
+    private final List<String> prefixes = new ArrayList<>();
     private final List<String> globTexts = new ArrayList<>();
 
     EntityMatcher(List<String> targets) {
@@ -25,7 +27,12 @@ final class EntityMatcher {
                 throw new IllegalArgumentException("blank entity id, glob or domain in " + targets);
             }
             if (Conditions.isGlob(t)) {
-                globs.add(Conditions.globPattern(t));
+                String head = t.substring(0, t.length() - 1);
+                if (t.endsWith("*") && !Conditions.isGlob(head)) {
+                    prefixes.add(head);
+                } else {
+                    globs.add(Conditions.globPattern(t));
+                }
                 globTexts.add(t);
             } else if (t.indexOf('.') < 0) {
                 d.add(t);
@@ -44,6 +51,11 @@ final class EntityMatcher {
         int dot = entityId.indexOf('.');
         if (dot > 0 && domains.contains(entityId.substring(0, dot))) {
             return true;
+        }
+        for (String prefix : prefixes) {
+            if (entityId.startsWith(prefix)) {
+                return true;
+            }
         }
         for (Pattern p : globs) {
             if (p.matcher(entityId).matches()) {

@@ -105,21 +105,29 @@ final class ListenerRuntime<E> implements Subscription {
         return spec;
     }
 
-    /** Router step: offers the event if this listener takes it. Never blocks, never runs user code. */
+    /**
+     * Router step: queues the event if this listener takes it, without starting a handler thread;
+     * the router calls {@link #kick()} once per batch of routed events. Never blocks, never runs
+     * user code.
+     */
     void route(Object raw) {
         if (cancelled.get()) {
             return;
         }
         E event = spec.accept.apply(raw);
         if (event != null) {
-            deliver(event);
+            enqueue(event);
         }
     }
 
-    /** Queues an event already in this listener's form (also used by {@code immediate}). */
+    /** Queues an event already in this listener's form and starts draining (used by {@code immediate}). */
     void deliver(E event) {
+        enqueue(event);
+        kick();
+    }
+
+    private void enqueue(E event) {
         received.incrementAndGet();
-        boolean start;
         synchronized (inbox) {
             if (queuedEvents >= capacity) {
                 dropped.incrementAndGet();
@@ -133,8 +141,21 @@ final class ListenerRuntime<E> implements Subscription {
                 }
                 process(event);
             });
-            start = !draining;
-            draining = true;
+        }
+    }
+
+    /**
+     * Hands the queue to a handler thread unless one drains it already. Once per routed batch rather
+     * than once per event: with many events queued, a thread hand-off (the dominant cost of dispatch
+     * on few cores) is paid once per batch and listener, not per event and listener.
+     */
+    void kick() {
+        boolean start;
+        synchronized (inbox) {
+            start = !draining && !inbox.isEmpty();
+            if (start) {
+                draining = true;
+            }
         }
         if (start) {
             executor.execute(this::drain);

@@ -457,6 +457,46 @@ class BusCoreTest {
     }
 
     @Test
+    void aBacklogIsHandedToEachListenerOncePerRoutedBatchNotOncePerEvent() throws Exception {
+        AtomicInteger handOffs = new AtomicInteger();
+        CountDownLatch routerHeld = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        BusCore b = new BusCore(time, r -> {
+            handOffs.incrementAndGet();
+            pool.execute(r);
+        }, () -> cache, 1000, 100_000, records::add, e -> {
+            if (e instanceof BusMessage m && "hold".equals(m.topic())) {
+                routerHeld.countDown();
+                try {
+                    release.await(20, TimeUnit.SECONDS); // the router waits here while a backlog builds up
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, LoggerFactory.getLogger(BusCoreTest.class));
+        try {
+            List<Object> seen = new CopyOnWriteArrayList<>();
+            CountDownLatch all = new CountDownLatch(501);
+            b.onTopic("t").subscribe("counter", m -> {
+                seen.add(m.payload());
+                all.countDown();
+            });
+            b.emit("hold", null);
+            assertTrue(routerHeld.await(20, TimeUnit.SECONDS), "router took the hold event");
+            for (int i = 0; i <= 500; i++) {
+                b.emit("t", i);
+            }
+            release.countDown();
+            assertTrue(all.await(20, TimeUnit.SECONDS), "every event delivered: " + seen.size());
+            assertEquals(java.util.stream.IntStream.rangeClosed(0, 500).boxed().toList(), seen, "in order");
+            // 501 events in batches of ROUTE_BATCH: about 8 hand-offs, never one per event
+            assertTrue(handOffs.get() <= 501 / BusCore.ROUTE_BATCH + 3, "hand-offs: " + handOffs.get());
+        } finally {
+            b.close();
+        }
+    }
+
+    @Test
     void queueOverflowDropsTheNewestAndCountsIt() throws Exception {
         bus.close();
         bus = newBus(5);

@@ -65,6 +65,9 @@ public class ExecutionRecorder implements InvocationListener {
 
         @AttributeDefinition(description = "Milliseconds between reads of the scheduler's job histories")
         long job_poll_interval_ms() default 1000;
+
+        @AttributeDefinition(description = "Successful calls recorded per listener and second at most (0: all); errors and timeouts are always recorded")
+        int successes_per_listener_per_second() default 10;
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -81,10 +84,13 @@ public class ExecutionRecorder implements InvocationListener {
     private volatile ServiceRegistration<ExecutionHistory> registration;
     private volatile boolean closed;
     private volatile AppsSnapshot appsSnapshot;
+    private final SuccessSampler successes;
+    private final java.util.concurrent.atomic.AtomicLong sampledOut = new java.util.concurrent.atomic.AtomicLong();
 
     @Activate
     public ExecutionRecorder(BundleContext context, @Reference Database database, Config config) {
         this.since = Instant.now();
+        this.successes = SuccessSampler.monotonic(config.successes_per_listener_per_second());
         this.writer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hassette-web-executions");
             t.setDaemon(true);
@@ -137,11 +143,25 @@ public class ExecutionRecorder implements InvocationListener {
         store.flush(); // best effort: whatever was queued goes to the database's writer
     }
 
+    /**
+     * Records the call unless it is a success of a listener that already had its share of recorded
+     * successes this second: a busy listener (thousands of events a second) must not turn the
+     * history into a write load on SQLite, while every error and timeout is kept.
+     */
     @Override
     public void invoked(InvocationRecord r) {
+        if (r.outcome() == InvocationRecord.Outcome.SUCCESS && !successes.admit(r.listener())) {
+            sampledOut.incrementAndGet();
+            return;
+        }
         String error = r.error() == null ? null : r.error().getClass().getSimpleName() + ": " + r.error().getMessage();
         store.offer(new ExecutionRecord(0, ExecutionRecord.Kind.LISTENER, r.listener(), appOf(r.listener(), null), r.start(),
                 r.duration(), r.outcome().name().toLowerCase(Locale.ROOT), error, r.detail()));
+    }
+
+    /** Successful calls not recorded because their listener was over its share. */
+    long sampledOut() {
+        return sampledOut.get();
     }
 
     // Neither waits: the store's callbacks run on this same thread, after the database's writer is done.
@@ -154,6 +174,7 @@ public class ExecutionRecorder implements InvocationListener {
     }
 
     private void prune() {
+        successes.forgetOlderThan(60); // listeners gone quiet or removed
         store.prune().whenComplete((n, error) -> {
             if (error != null) {
                 LOG.warn("Cannot prune execution records: {}", error.toString());

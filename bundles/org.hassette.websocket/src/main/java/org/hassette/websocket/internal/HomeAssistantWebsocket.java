@@ -196,6 +196,7 @@ public class HomeAssistantWebsocket {
             attempt++;
             String reason;
             boolean authFailed = false;
+            boolean retryAtOnce = false;
             Endpoint endpoint = null;
             try {
                 HomeAssistantEndpoint demo = configuredUrl() == null ? fallback : null;
@@ -219,10 +220,14 @@ public class HomeAssistantWebsocket {
                             Map.of("ha.version", session.haVersion(), "hassette.ha.generation", gen),
                             "connected to " + endpoint + ", Home Assistant " + session.haVersion() + ", generation " + gen);
                 }
+                long sessionStarted = System.nanoTime();
                 reason = session.readLoop();
                 heartbeat.cancel(false);
                 current = null;
-                attempt = 1; // the next attempt is the first retry
+                // a connection that served for a while is retried at once (HA restarted, network blip);
+                // the backoff starts with the next failure. A flapping one backs off as before.
+                retryAtOnce = Backoff.retryAtOnce(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sessionStarted));
+                attempt = retryAtOnce ? 0 : 1; // the next failed attempt is the first retry
                 if (running) {
                     log.warn("Disconnected from Home Assistant at " + endpoint + ": " + reason);
                 } else {
@@ -243,11 +248,12 @@ public class HomeAssistantWebsocket {
             if (!running) {
                 break;
             }
-            long delay = backoff.delayMs(Math.max(1, attempt));
+            long delay = retryAtOnce ? 0 : backoff.delayMs(Math.max(1, attempt));
             if (authFailed) {
                 delay = Math.max(delay, config.auth_retry_ms());
             }
-            String full = reason + " (attempt " + Math.max(1, attempt) + ", next in " + Backoff.format(delay) + ")";
+            String full = retryAtOnce ? reason + " (reconnecting now)"
+                    : reason + " (attempt " + Math.max(1, attempt) + ", next in " + Backoff.format(delay) + ")";
             lifecycle.notReady(full);
             String kind = reason.split(":")[0];
             if (!kind.equals(lastReasonKind) || attempt % 10 == 0) {

@@ -73,6 +73,20 @@ final class SimulatedHome implements AutoCloseable {
             java.util.Map<String, Object> properties) throws java.io.IOException {
         Dictionary<String, Object> p = new Hashtable<>(properties);
         configAdmin.getConfiguration("org.hassette.apps", "?").update(p);
+        java.util.function.Supplier<String> seen = () -> {
+            var d = scr.getComponentDescriptionDTO(Readiness.bundle(context, "org.hassette.apps"), "org.hassette.apps.internal.AppHandler");
+            return d == null ? "no component" : "enabled " + scr.isComponentEnabled(d) + ", configurations "
+                    + scr.getComponentConfigurationDTOs(d).stream().map(c -> "state " + c.state + " " + c.properties + " unsatisfied "
+                            + java.util.Arrays.stream(c.unsatisfiedReferences).map(u -> u.name).toList() + " failure " + c.failure).toList();
+        };
+        try {
+            awaitAppHandler(context, scr, properties);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; SCR: " + seen.get(), e);
+        }
+    }
+
+    private static void awaitAppHandler(BundleContext context, ServiceComponentRuntime scr, java.util.Map<String, Object> properties) {
         Await.until("the app handler runs with " + properties, WAIT, () -> {
             var d = scr.getComponentDescriptionDTO(Readiness.bundle(context, "org.hassette.apps"),
                     "org.hassette.apps.internal.AppHandler");

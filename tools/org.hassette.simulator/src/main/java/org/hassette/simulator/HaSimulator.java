@@ -385,6 +385,18 @@ public final class HaSimulator implements AutoCloseable {
         return core().sendOversized(bytes);
     }
 
+    /**
+     * Fault injection, not something HA does: sends {@code message} as is, as one WebSocket message,
+     * to every authenticated connection (malformed JSON, wrong types, unknown message types, an
+     * invalid entity id...). With coalescing, a message queued together with others is sent inside
+     * their JSON array; wait until {@link #pending(long)} is 0 to have it sent alone.
+     *
+     * @return how many connections it was queued for
+     */
+    public int sendRawMessage(String message) {
+        return core().sendRaw(message.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** A Home Assistant restart: drops all connections and re-stamps every state as a fresh start does. */
     public void restart() {
         core().restart(0);

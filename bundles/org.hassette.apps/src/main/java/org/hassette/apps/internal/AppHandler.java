@@ -334,8 +334,8 @@ public class AppHandler implements AppRegistry {
     }
 
     private void added(long id, ServiceReference<App> reference) {
-        if (!active || apps.containsKey(id)) {
-            return;
+        if (!active || apps.containsKey(id) || reference.getBundle() == null) {
+            return; // (no bundle: unregistered meanwhile)
         }
         String appId = appId(reference);
         if (find(appId).isPresent()) {
@@ -348,38 +348,51 @@ public class AppHandler implements AppRegistry {
                 Duration.ofMillis(Math.max(Math.max(0, config.restart_initial_ms()), config.restart_max_ms())),
                 Math.max(0, config.restart_budget()), Duration.ofSeconds(Math.max(1, config.restart_window_seconds())));
         AppInstance a = new AppInstance(id, appId, reference, ResourceLifecycle.open(context, appId, ResourceRole.APP, null), budget);
-        apps.put(id, a);
-        Setting s = tables.setting(appId);
-        if (s.quarantined() && !a.bundleStamp().equals(s.bundleStamp())) {
-            LOG.info("{}: new jar {}; lifting its quarantine ({})", appId, a.bundleStamp(), s.reason());
-            tables.save(appId, new Setting(s.disabled(), false, s.disabled() ? s.reason() : null, s.bundleStamp()));
+        Setting s;
+        try {
             s = tables.setting(appId);
+            if (s.quarantined() && !a.bundleStamp().equals(s.bundleStamp())) {
+                LOG.info("{}: new jar {}; lifting its quarantine ({})", appId, a.bundleStamp(), s.reason());
+                tables.save(appId, new Setting(s.disabled(), false, s.disabled() ? s.reason() : null, s.bundleStamp()));
+                s = tables.setting(appId);
+            }
+        } catch (RuntimeException e) {
+            apps.put(id, a); // known, so that its removal closes it
+            throw e;
         }
+        // listed only once its stored state (disabled, quarantined) is applied, never briefly as a plain app
         if (s.disabled()) {
             a.want = Want.DISABLED;
             a.lifecycle.stopped(s.reason() == null ? "disabled" : s.reason());
+            apps.put(id, a);
             LOG.info("{} is disabled; not starting it ({})", appId, s.reason());
         } else if (s.quarantined()) {
             a.want = Want.QUARANTINED;
             a.lifecycle.exhausted(s.reason(), null);
+            apps.put(id, a);
             LOG.warn("{} stays quarantined: {}. Fix the app and redeploy it, or run 'hassette:app enable {}'", appId, s.reason(), appId);
         } else if (Boolean.FALSE.equals(autostart(reference))) {
             a.want = Want.STOPPED;
             a.lifecycle.stopped("autostart is off; start it with 'hassette:app start " + appId + "'");
+            apps.put(id, a);
         } else {
+            apps.put(id, a);
             run(a, "deployed");
         }
     }
 
     private void removed(long id, String why) {
-        AppInstance a = apps.remove(id);
+        AppInstance a = apps.get(id);
         if (a == null) {
             return;
         }
+        a.removing = true;
         cancelRestart(a);
         try {
             halt(a, why);
         } finally {
+            // listed until it has stopped: once it is gone from the registry none of its code runs
+            apps.remove(id);
             a.lifecycle.close();
             LOG.info("{} removed: {}", a.appId, why);
         }
@@ -420,14 +433,34 @@ public class AppHandler implements AppRegistry {
             } catch (RuntimeException cleanup) {
                 LOG.warn("{}: cleanup after the failed start: {}", a.appId, cleanup.toString());
             }
-            if (cause instanceof org.hassette.api.app.AppConfigurationException) {
+            String badValue = cause instanceof org.hassette.api.app.AppConfigurationException ? cause.getMessage() : badConfiguredValue(a, cause);
+            if (badValue != null) {
                 // deterministic: retrying the same configuration cannot help
-                a.lifecycle.failed("configuration: " + cause.getMessage() + " (fix the configuration; a change restarts the app)", cause);
-                LOG.error("{}: configuration: {}. Fix the configuration; a change restarts the app.", a.appId, cause.getMessage());
+                String what = badValue.startsWith("configuration ") ? badValue : "configuration: " + badValue;
+                a.lifecycle.failed(what + " (fix the configuration; a change restarts the app)", cause);
+                LOG.error("{}: {}. Fix the configuration; a change restarts the app.", a.appId, what);
                 return;
             }
             failed(a, "start failed: " + describe(cause), cause);
         }
+    }
+
+    /**
+     * DS converts configuration values when the component reads them, often only in {@code start}: a
+     * value that is not a number then surfaces as a {@code ComponentException} caused by a
+     * {@code NumberFormatException}. Names the property and file when the value is one the app's
+     * service has, else null.
+     */
+    private static String badConfiguredValue(AppInstance a, Throwable cause) {
+        StringBuilder chain = new StringBuilder();
+        for (Throwable t = cause; t != null && chain.length() < 4000; t = t.getCause()) {
+            chain.append(t).append('\n');
+        }
+        Map<String, Object> properties = new java.util.HashMap<>();
+        for (String key : a.reference.getPropertyKeys()) {
+            properties.put(key, a.reference.getProperty(key));
+        }
+        return ConfigurationErrors.describe(chain.toString(), properties);
     }
 
     private void failed(AppInstance a, String reason, Throwable cause) {
@@ -448,7 +481,7 @@ public class AppHandler implements AppRegistry {
         if (active) {
             a.pendingRestart = timer.schedule(() -> step(a.appId, () -> {
                 a.pendingRestart = null;
-                if (apps.get(a.serviceId) == a && a.want == Want.RUN && !a.running) {
+                if (apps.get(a.serviceId) == a && !a.removing && a.want == Want.RUN && !a.running) {
                     run(a, "restart " + d.attempt() + "/" + a.budget.budget());
                 }
             }), d.delay().toMillis(), TimeUnit.MILLISECONDS);
@@ -520,7 +553,8 @@ public class AppHandler implements AppRegistry {
         if (d != null) {
             for (ComponentConfigurationDTO c : runtime.getComponentConfigurationDTOs(d)) {
                 if (c.failure != null) {
-                    return rootCause(c.failure);
+                    String named = ConfigurationErrors.describe(c.failure, c.properties);
+                    return named != null ? named : rootCause(c.failure);
                 }
             }
         }

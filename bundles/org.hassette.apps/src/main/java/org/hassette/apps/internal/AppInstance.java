@@ -42,6 +42,8 @@ final class AppInstance {
     final RestartBudget budget;
     volatile Scoped scoped = new Scoped();
     volatile Want want = Want.RUN;
+    /** Its service went away: it is being stopped and leaves the registry once it has (no restart meanwhile). */
+    volatile boolean removing;
     volatile boolean running;
     volatile int starts;
     volatile int failures;

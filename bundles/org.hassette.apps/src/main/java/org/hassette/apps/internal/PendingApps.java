@@ -78,7 +78,8 @@ final class PendingApps {
                 return "waiting for " + String.join(" and ", waits);
             }
             case ComponentConfigurationDTO.FAILED_ACTIVATION:
-                return "activation failed: " + (c.failure == null ? "see the log" : AppHandler.rootCause(c.failure));
+                String named = ConfigurationErrors.describe(c.failure, c.properties);
+                return "activation failed: " + (c.failure == null ? "see the log" : named != null ? named : AppHandler.rootCause(c.failure));
             default:
                 return null;
         }

@@ -68,6 +68,11 @@ final class ListenerRuntime<E> implements Subscription {
     private final Map<String, Hold<E>> holds = new HashMap<>();
     private volatile Invocation current;
 
+    // handler calls in progress, so that cancel() can wait for them (see cancel)
+    private static final long CANCEL_WAIT_MS = 5000;
+    private final Object gate = new Object();
+    private final java.util.Set<Thread> calling = new java.util.HashSet<>();
+
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong matched = new AtomicLong();
     private final AtomicLong invoked = new AtomicLong();
@@ -294,6 +299,7 @@ final class ListenerRuntime<E> implements Subscription {
         if (!spec.constraints.isEmpty() && !allowed(event)) {
             return;
         }
+        boolean once = spec.once; // a once listener cancels itself before its one call, which still runs
         if (spec.once) {
             if (onceFired) {
                 return;
@@ -304,7 +310,7 @@ final class ListenerRuntime<E> implements Subscription {
         ExecutionMode mode = spec.mode;
         ExecutionMode.Kind kind = mode == null ? ExecutionMode.Kind.QUEUED : mode.kind();
         switch (kind) {
-            case QUEUED -> call(event);
+            case QUEUED -> call(event, once);
             case SINGLE -> {
                 if (!running.compareAndSet(false, true)) {
                     suppressed.incrementAndGet();
@@ -312,7 +318,7 @@ final class ListenerRuntime<E> implements Subscription {
                 }
                 executor.execute(() -> {
                     try {
-                        call(event);
+                        call(event, once);
                     } finally {
                         running.set(false);
                     }
@@ -323,7 +329,7 @@ final class ListenerRuntime<E> implements Subscription {
                 if (c != null) {
                     c.abort(Outcome.CANCELLED);
                 }
-                executor.execute(() -> call(event));
+                executor.execute(() -> call(event, once));
             }
             case PARALLEL -> {
                 if (inFlight.incrementAndGet() > capacity) {
@@ -334,7 +340,7 @@ final class ListenerRuntime<E> implements Subscription {
                 }
                 executor.execute(() -> {
                     try {
-                        call(event);
+                        call(event, once);
                     } finally {
                         inFlight.decrementAndGet();
                     }
@@ -369,7 +375,25 @@ final class ListenerRuntime<E> implements Subscription {
     }
 
     /** One handler call with time limit, accounting, error report and telemetry. */
-    private void call(E event) {
+    private void call(E event, boolean once) {
+        Thread self = Thread.currentThread();
+        synchronized (gate) {
+            if (cancelled.get() && !once) {
+                return; // cancelled after the event was taken: never start a call
+            }
+            calling.add(self);
+        }
+        try {
+            callAdmitted(event);
+        } finally {
+            synchronized (gate) {
+                calling.remove(self);
+                gate.notifyAll();
+            }
+        }
+    }
+
+    private void callAdmitted(E event) {
         invoked.incrementAndGet();
         Invocation inv = new Invocation(Thread.currentThread());
         current = inv;
@@ -449,6 +473,7 @@ final class ListenerRuntime<E> implements Subscription {
     public void cancel() {
         if (cancelled.compareAndSet(false, true)) {
             onCancel.accept(this);
+            awaitCallsInProgress();
             // timers are drain-confined: cancel them on the drain
             action(() -> {
                 if (debounceTimer != null) {
@@ -457,6 +482,34 @@ final class ListenerRuntime<E> implements Subscription {
                 holds.values().forEach(h -> h.timer().cancel());
                 holds.clear();
             });
+        }
+    }
+
+    /**
+     * After {@code cancel()} no handler call starts; this waits for the calls already running, so
+     * that when it returns (an app stopped, a bundle released its bus) none of the handler's code runs
+     * any more. Not from within the handler itself (it would wait for itself), and at most the
+     * listener's timeout plus a second, or {@value #CANCEL_WAIT_MS} ms without one, for a handler
+     * that ignores its interrupt.
+     */
+    private void awaitCallsInProgress() {
+        long waitMs = spec.timeout == null ? CANCEL_WAIT_MS : spec.timeout.toMillis() + 1000;
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(waitMs);
+        Thread self = Thread.currentThread();
+        synchronized (gate) {
+            while (!calling.isEmpty() && !calling.contains(self)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    log.warn("Event bus listener '{}' was cancelled while its handler still runs after {} ms", name, waitMs);
+                    return;
+                }
+                try {
+                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(gate, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 

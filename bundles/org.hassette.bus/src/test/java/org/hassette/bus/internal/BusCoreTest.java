@@ -605,6 +605,45 @@ class BusCoreTest {
         assertEquals(1, got.size());
     }
 
+    @Test
+    void cancelWaitsForTheCallInProgressAndNoCallStartsAfterIt() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+        Subscription s = bus.onTopic("slow").subscribe("slow", m -> {
+            calls.incrementAndGet();
+            entered.countDown();
+            release.await();
+            finished.set(true);
+        });
+        bus.emit("slow", 1);
+        bus.emit("slow", 2); // queued behind the first call
+        assertTrue(entered.await(20, TimeUnit.SECONDS), "first call entered");
+        java.util.concurrent.CompletableFuture<Void> cancel = java.util.concurrent.CompletableFuture.runAsync(s::cancel);
+        Thread.sleep(200); // long enough for a cancel that does not wait to return
+        assertFalse(cancel.isDone(), "cancel returned while the handler was still inside its call");
+        release.countDown();
+        cancel.get(20, TimeUnit.SECONDS);
+        assertTrue(finished.get(), "when cancel returns, the call in progress has finished");
+        drained();
+        assertEquals(1, calls.get(), "no call starts after cancel");
+        assertTrue(s.isCancelled());
+
+        // a handler may cancel its own listener without waiting for itself
+        java.util.concurrent.atomic.AtomicReference<Subscription> self = new java.util.concurrent.atomic.AtomicReference<>();
+        CountDownLatch selfCancelled = new CountDownLatch(1);
+        self.set(bus.onTopic("self").subscribe("self", m -> {
+            while (self.get() == null) {
+                Thread.onSpinWait();
+            }
+            self.get().cancel();
+            selfCancelled.countDown();
+        }));
+        bus.emit("self", 1);
+        assertTrue(selfCancelled.await(20, TimeUnit.SECONDS), "a handler cancelling itself returns at once");
+    }
+
     private static HaEvent haEvent(String type, Map<String, Object> data) {
         return new HaEvent(type, data, "LOCAL", null, null, 1);
     }

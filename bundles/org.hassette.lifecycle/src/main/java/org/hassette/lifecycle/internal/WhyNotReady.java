@@ -113,8 +113,10 @@ final class WhyNotReady {
             return;
         }
         switch (config.state) {
-            case ComponentConfigurationDTO.FAILED_ACTIVATION ->
-                out.add(label + ": activation failed: " + firstLine(config.failure) + supervisionSuffix(label));
+            case ComponentConfigurationDTO.FAILED_ACTIVATION -> {
+                String named = ConfigurationErrors.describe(config.failure, config.properties);
+                out.add(label + ": activation failed: " + (named != null ? named : firstLine(config.failure)) + supervisionSuffix(label));
+            }
             case ComponentConfigurationDTO.UNSATISFIED_REFERENCE -> explainUnsatisfied(label, component, config, out, visiting);
             case ComponentConfigurationDTO.SATISFIED -> {
                 if (!explainFailedProviders(label, component, config, out, visiting)) {

@@ -105,7 +105,13 @@ public class StateCacheService implements StateCache {
             for (Object o : (List<Object>) value) {
                 if (o instanceof Map) {
                     try {
-                        snapshot.add(EntityState.of((Map<String, ?>) o));
+                        EntityState st = EntityState.of((Map<String, ?>) o);
+                        if (validEntityId(st.entityId())) {
+                            snapshot.add(st);
+                        } else {
+                            LOG.warn("Ignored a state with an invalid entity id '{}' in get_states (expected domain.object_id of a-z, 0-9 and _)",
+                                    clip(st.entityId()));
+                        }
                     } catch (IllegalArgumentException bad) {
                         LOG.warn("Ignored a malformed state in get_states: {}", bad.getMessage());
                     }
@@ -125,10 +131,26 @@ public class StateCacheService implements StateCache {
         }
     }
 
+    /** HA's entity id rule as the API checks it ({@code setState}): {@code domain.object_id}, lower case. */
+    static boolean validEntityId(String id) {
+        return ENTITY_ID.matcher(id).matches();
+    }
+
+    private static final java.util.regex.Pattern ENTITY_ID = java.util.regex.Pattern.compile("[a-z0-9_]+\\.[a-z0-9_]+");
+
+    private static String clip(String s) {
+        return s.length() <= 120 ? s : s.substring(0, 120) + "…";
+    }
+
     @SuppressWarnings("unchecked")
     private void onStateChanged(HaEvent event) {
         Object id = event.data().get("entity_id");
         if (!(id instanceof String)) {
+            LOG.warn("Ignored a state_changed without an entity_id (data keys {})", event.data().keySet());
+            return;
+        }
+        if (!validEntityId((String) id)) {
+            LOG.warn("Ignored a state_changed with an invalid entity id '{}' (expected domain.object_id of a-z, 0-9 and _)", clip((String) id));
             return;
         }
         Object ns = event.data().get("new_state");
@@ -138,6 +160,10 @@ public class StateCacheService implements StateCache {
                 next = EntityState.of((Map<String, ?>) ns);
             } catch (IllegalArgumentException bad) {
                 LOG.warn("Ignored a malformed state_changed for {}: {}", id, bad.getMessage());
+                return;
+            }
+            if (!id.equals(next.entityId())) {
+                LOG.warn("Ignored a state_changed for {} whose new_state is for '{}'", id, clip(next.entityId()));
                 return;
             }
         }

@@ -125,7 +125,8 @@ public class Watcher implements Supervisor {
             ComponentDescriptionDTO d = e.getValue();
             for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
                 if (c.state == ComponentConfigurationDTO.FAILED_ACTIVATION && c.failure != null) {
-                    engine.onActivationFailure(e.getKey(), d.name, firstLine(c.failure));
+                    String named = ConfigurationErrors.describe(c.failure, c.properties);
+                    engine.onActivationFailure(e.getKey(), d.name, named != null ? named : firstLine(c.failure));
                 }
             }
         }
@@ -242,7 +243,8 @@ public class Watcher implements Supervisor {
             }
             for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
                 if (c.state == ComponentConfigurationDTO.FAILED_ACTIVATION && c.failure != null) {
-                    return firstLine(c.failure);
+                    String named = ConfigurationErrors.describe(c.failure, c.properties);
+                    return named != null ? named : firstLine(c.failure);
                 }
             }
             return null;

@@ -61,6 +61,8 @@ import org.slf4j.LoggerFactory;
 @HttpWhiteboardContextSelect(WebContext.SELECT)
 @HttpWhiteboardServletPattern("/api/v1/*")
 public class ApiServlet extends HttpServlet {
+    /** Longest logger name accepted by PUT /logs/level (Java logger names are far shorter). */
+    private static final int MAX_LOGGER_NAME = 500;
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ApiServlet.class);
     static final int MAX_LIMIT = 1000;
@@ -472,6 +474,16 @@ public class ApiServlet extends HttpServlet {
         }
         if (body == null || !body.isObject() || !body.hasNonNull("level") || !(body.hasNonNull("logger") || body.hasNonNull("app"))) {
             throw ApiException.badRequest("body must be {\"logger\": \"<name>\" or \"app\": \"<app id>\", \"level\": \"DEBUG\"}");
+        }
+        for (String field : new String[] { "logger", "app", "level" }) {
+            if (body.hasNonNull(field) && !body.get(field).isTextual()) {
+                throw ApiException.badRequest("'" + field + "' must be a string, not " + body.get(field).getNodeType().toString().toLowerCase()
+                        + " " + body.get(field));
+            }
+        }
+        if (body.hasNonNull("logger") && body.get("logger").asText().length() > MAX_LOGGER_NAME) {
+            throw ApiException.badRequest("'logger' is " + body.get("logger").asText().length() + " characters long; at most "
+                    + MAX_LOGGER_NAME);
         }
         String logger = body.hasNonNull("app") ? findApp(body.get("app").asText()).bundle() : body.get("logger").asText();
         String effective = levels.set(logger, body.get("level").asText());

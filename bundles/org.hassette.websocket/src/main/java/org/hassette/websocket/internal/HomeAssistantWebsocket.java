@@ -90,6 +90,23 @@ public class HomeAssistantWebsocket {
         int command_timeout_seconds() default 30;
     }
 
+    /**
+     * Reads every number of the configuration once, so that a value that is not a number (DS converts
+     * lazily) fails activation, where the why-chain names the property and file, instead of failing
+     * each connection attempt later with a bare NumberFormatException.
+     */
+    private static void readNumbers(Config c) {
+        c.connect_timeout_seconds();
+        c.heartbeat_interval_seconds();
+        c.heartbeat_timeout_seconds();
+        c.reconnect_base_ms();
+        c.reconnect_max_ms();
+        c.auth_retry_ms();
+        c.max_message_mb();
+        c.dispatch_queue_events();
+        c.command_timeout_seconds();
+    }
+
     private final ResourceLifecycle lifecycle;
     private final Config config;
     private final BundleContext context;
@@ -114,6 +131,7 @@ public class HomeAssistantWebsocket {
 
     @Activate
     public HomeAssistantWebsocket(BundleContext context, Config config) {
+        readNumbers(config);
         this.context = context;
         this.config = config;
         this.log = new MaskingLog();

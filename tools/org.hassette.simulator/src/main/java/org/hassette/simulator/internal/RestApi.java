@@ -327,6 +327,13 @@ final class RestApi {
                 }
                 return HttpResponse.json(200, Map.of("frame_bytes", core.sendOversized(bytes)));
             }
+            case "POST /sim/raw": {
+                Object text = body.get("message");
+                if (!(text instanceof String)) {
+                    return HttpResponse.message(400, "message must be a string (the WebSocket message to send as is)");
+                }
+                return HttpResponse.json(200, Map.of("sent_to", core.sendRaw(((String) text).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+            }
             case "GET /sim/commands": {
                 long since = (long) numberQuery(req, "since", 0);
                 List<Object> out = new ArrayList<>();

@@ -453,6 +453,21 @@ public final class SimCore {
         return n;
     }
 
+    /**
+     * Fault injection: queues {@code message} exactly as given (malformed JSON, wrong types, unknown
+     * message types...) to every authenticated connection, in order with everything else it is sent.
+     * Returns how many connections got it.
+     */
+    public int sendRaw(byte[] message) {
+        int n = 0;
+        for (WsConnection c : new ArrayList<>(connections.values())) {
+            if (c.isOpen() && c.authenticated() && c.sendRaw(message)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** A HA restart: every connection drops, states get fresh timestamps, connections are refused for {@code downNanos}. */
     public void restart(long downNanos) {
         faults.downFor(downNanos);

@@ -81,7 +81,10 @@ class WebE2ETest {
         Files.copy(app, home.resolve("deploy").resolve(app.getFileName()));
         Files.writeString(home.resolve("etc/org.hassette.example.motionlights-kitchen.config"),
                 "sensor=\"binary_sensor.kitchen_motion\"\nlights=[\"light.kitchen_light\"]\noff.after.seconds=I\"1\"\n");
-        Files.writeString(home.resolve("etc/org.hassette.web.config"), "api.token=\"" + API_TOKEN + "\"\n");
+        Files.createDirectories(home.resolve("data"));
+        Path apiToken = Files.writeString(home.resolve("data/api-token"), API_TOKEN + "\n");
+        Files.setPosixFilePermissions(apiToken, PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(home.resolve("etc/org.hassette.web.config"), "api.token.file=\"data/api-token\"\n");
         Path tokenFile = Files.writeString(tmp.resolve("ha-token"), SIM_TOKEN + "\n");
         Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
         platform = PlatformProcess.start(home, PlatformProcess.freePort(), Map.of("HASSETTE_CONSOLE_USER", USER, "HASSETTE_CONSOLE_PASSWORD", PASSWORD),
@@ -206,7 +209,7 @@ class WebE2ETest {
         assertEquals("running", sessions.get(0).get("status").asText());
 
         JsonNode web = get("/hassette/api/v1/config/org.hassette.web");
-        assertEquals("********", web.get("api.token").asText());
+        assertEquals("data/api-token", web.get("api.token.file").asText(), "the configuration names the file, never the token");
         String all = call("GET", "/hassette/api/v1/config", basic(USER, PASSWORD), null).body();
         assertFalse(all.contains(API_TOKEN), "the token must never be returned");
         assertTrue(JSON.readTree(all).has("org.hassette.example.motionlights~kitchen"), all);

@@ -33,9 +33,10 @@ public class WebContext extends ServletContextHelper {
 
     @ObjectClassDefinition(name = "Hassette HTTP API", description = "Authentication of /hassette (API, event stream, dashboard)")
     public @interface Config {
-        @AttributeDefinition(type = AttributeType.PASSWORD, description = "API token accepted as 'Authorization: Bearer <token>' "
-                + "(or as the Basic password); empty: only the console credentials work. Never logged.")
-        String api_token() default "";
+        @AttributeDefinition(description = "File holding the API token accepted as 'Authorization: Bearer <token>' (or as the "
+                + "Basic password), relative to the home folder; empty: only the console credentials work. The token lives only "
+                + "in that file (never in Config Admin, so no configuration printer can show it) and is never logged.")
+        String api_token_file() default "";
     }
 
     private final BundleContext context;
@@ -50,16 +51,35 @@ public class WebContext extends ServletContextHelper {
 
     @Modified
     void configure(Config config) {
-        String token = config.api_token();
-        if (token == null || token.isBlank()) {
-            token = context.getProperty("hassette.api.token");
-        }
         Authenticator a = new Authenticator(context.getProperty("felix.webconsole.username"),
-                context.getProperty("felix.webconsole.password"), token);
+                context.getProperty("felix.webconsole.password"), readToken(config.api_token_file()));
         if (!a.configured()) {
             LOG.warn("No console credentials and no API token are configured: /hassette answers 401 to everything but health");
         }
         authenticator = a;
+    }
+
+    /** The token from its file, or null (with a warning naming the file, never its content). */
+    private String readToken(String file) {
+        if (file == null || file.isBlank()) {
+            return null;
+        }
+        java.nio.file.Path path = java.nio.file.Path.of(file.trim());
+        String home = context.getProperty("hassette.home");
+        if (!path.isAbsolute() && home != null) {
+            path = java.nio.file.Path.of(home).resolve(path);
+        }
+        try {
+            String token = java.nio.file.Files.readString(path).trim();
+            if (token.isEmpty()) {
+                LOG.warn("API token file {} is empty: only the console credentials work", path);
+                return null;
+            }
+            return token;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Cannot read the API token file {} ({}): only the console credentials work", path, e.getClass().getSimpleName());
+            return null;
+        }
     }
 
     @Override

@@ -209,7 +209,7 @@ class WebE2ETest {
         assertEquals("running", sessions.get(0).get("status").asText());
 
         JsonNode web = get("/hassette/api/v1/config/org.hassette.web");
-        assertEquals("data/api-token", web.get("api.token.file").asText(), "the configuration names the file, never the token");
+        assertEquals("********", web.get("api.token.file").asText(), "values of keys naming a token are masked, even a file name");
         String all = call("GET", "/hassette/api/v1/config", basic(USER, PASSWORD), null).body();
         assertFalse(all.contains(API_TOKEN), "the token must never be returned");
         assertTrue(JSON.readTree(all).has("org.hassette.example.motionlights~kitchen"), all);

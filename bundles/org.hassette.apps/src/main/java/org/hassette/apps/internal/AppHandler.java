@@ -22,6 +22,7 @@ import org.hassette.api.app.App;
 import org.hassette.api.app.AppInfo;
 import org.hassette.api.app.AppRegistry;
 import org.hassette.api.database.Database;
+import org.hassette.api.lifecycle.ConfigurationErrors;
 import org.hassette.api.lifecycle.ResourceLifecycle;
 import org.hassette.api.lifecycle.ResourceRole;
 import org.hassette.api.lifecycle.StatusRecord;

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import org.hassette.api.app.App;
 import org.hassette.api.app.AppInfo;
+import org.hassette.api.lifecycle.ConfigurationErrors;
 import org.hassette.api.lifecycle.ResourceStatus;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;

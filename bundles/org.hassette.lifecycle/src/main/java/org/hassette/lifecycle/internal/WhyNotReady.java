@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.hassette.api.lifecycle.ConfigurationErrors;
 import org.hassette.api.lifecycle.ResourceReport;
 import org.hassette.api.lifecycle.ResourceRole;
 import org.hassette.api.lifecycle.ResourceStatus;

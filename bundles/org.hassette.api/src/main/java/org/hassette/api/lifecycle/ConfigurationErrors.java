@@ -1,4 +1,4 @@
-package org.hassette.lifecycle.internal;
+package org.hassette.api.lifecycle;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,16 +10,17 @@ import java.util.regex.Pattern;
  * Names the configuration input behind an activation failure. SCR reports a value it cannot
  * convert to a component property type as {@code NumberFormatException: For input string: "lots"}
  * without saying where "lots" came from; this finds the configured property with that value and
- * says {@code configuration <pid> (<file>): write.queue.capacity = 'lots' is not a number}.
+ * says {@code configuration <pid> (<file>): write.queue.capacity = 'lots' is not a number}. Used
+ * by the watcher, the why-not-ready chains and the app handler, so all three say it the same way.
  */
-final class ConfigurationErrors {
+public final class ConfigurationErrors {
     private static final Pattern NUMBER = Pattern.compile("NumberFormatException: (?:For input string: )?\"(.*)\"");
 
     private ConfigurationErrors() {
     }
 
     /** A sentence naming the configuration, file, property and value, or null when the failure is not about one. */
-    static String describe(String failure, Map<String, Object> properties) {
+    public static String describe(String failure, Map<String, Object> properties) {
         if (failure == null || properties == null) {
             return null;
         }

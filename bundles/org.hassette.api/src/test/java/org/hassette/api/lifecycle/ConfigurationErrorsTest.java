@@ -1,4 +1,4 @@
-package org.hassette.lifecycle.internal;
+package org.hassette.api.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.*;
 

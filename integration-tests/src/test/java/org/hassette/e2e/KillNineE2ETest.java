@@ -1,6 +1,9 @@
 package org.hassette.e2e;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.hassette.it.SqliteFiles.readOnly;
+import static org.hassette.it.SqliteFiles.row;
+import static org.hassette.it.SqliteFiles.text;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +13,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sqlite.SQLiteConfig;
 
 /**
  * The platform killed with SIGKILL in the middle of heavy writes: a test app
@@ -126,35 +127,5 @@ class KillNineE2ETest {
 
     private static Map<String, String> newestSession(Path db) {
         return row(db, "SELECT * FROM sessions ORDER BY id DESC LIMIT 1");
-    }
-
-    private static Map<String, String> row(Path db, String sql) {
-        Map<String, String> row = new java.util.LinkedHashMap<>();
-        if (!Files.exists(db)) {
-            return row;
-        }
-        try (Connection c = readOnly(db); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-            if (r.next()) {
-                for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
-                    row.put(r.getMetaData().getColumnName(i), r.getString(i));
-                }
-            }
-        } catch (SQLException notYet) {
-            // the table does not exist yet
-        }
-        return row;
-    }
-
-    private static String text(Path db, String sql) throws SQLException {
-        try (Connection c = readOnly(db); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-            return r.next() ? r.getString(1) : null;
-        }
-    }
-
-    private static Connection readOnly(Path db) throws SQLException {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(true);
-        config.setBusyTimeout(5000);
-        return config.createConnection("jdbc:sqlite:" + db);
     }
 }

@@ -1,22 +1,18 @@
 package org.hassette.e2e;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.hassette.it.SqliteFiles.row;
+import static org.hassette.it.SqliteFiles.text;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sqlite.SQLiteConfig;
 
 /**
  * Sessions as a user's platform leaves them: a run killed with SIGKILL is found at the next start and
@@ -88,36 +84,5 @@ class SessionE2ETest {
 
     private static Map<String, String> session(Path db, long id) {
         return row(db, "SELECT * FROM sessions WHERE id = " + id);
-    }
-
-    /** One row as column → text; empty while the file or table does not exist yet. */
-    private static Map<String, String> row(Path db, String sql) {
-        Map<String, String> row = new LinkedHashMap<>();
-        if (!Files.exists(db)) {
-            return row;
-        }
-        try (Connection c = readOnly(db); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-            if (r.next()) {
-                for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
-                    row.put(r.getMetaData().getColumnName(i), r.getString(i));
-                }
-            }
-        } catch (SQLException notYet) {
-            // the platform has not created the table yet
-        }
-        return row;
-    }
-
-    private static String text(Path db, String sql) throws SQLException {
-        try (Connection c = readOnly(db); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-            return r.next() ? r.getString(1) : null;
-        }
-    }
-
-    private static Connection readOnly(Path db) throws SQLException {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(true);
-        config.setBusyTimeout(5000);
-        return config.createConnection("jdbc:sqlite:" + db);
     }
 }

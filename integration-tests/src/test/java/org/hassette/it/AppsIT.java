@@ -230,14 +230,7 @@ class AppsIT {
     }
 
     private String shell(String command) throws Exception {
-        var out = new java.io.ByteArrayOutputStream();
-        var ps = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
-        var session = processor.createSession(java.io.InputStream.nullInputStream(), ps, ps);
-        try {
-            return String.valueOf(session.execute(command));
-        } finally {
-            session.close();
-        }
+        return Gogo.run(processor, command);
     }
 
     private List<ComponentConfigurationDTO> configurations() {

@@ -9,16 +9,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.sqlite.SQLiteConfig;
 
-/** Opens database files directly, independent of the platform's services (to prepare or inspect them). */
-final class SqliteFiles {
+/**
+ * Opens database files directly, independent of the platform's services (to prepare or inspect
+ * them). Public for the end-to-end tests, which inspect the database of a launched platform.
+ */
+public final class SqliteFiles {
     private SqliteFiles() {
     }
 
-    static Connection open(Path file) throws SQLException {
+    public static Connection open(Path file) throws SQLException {
         return new SQLiteConfig().createConnection("jdbc:sqlite:" + file);
     }
 
-    static Connection readOnly(Path file) throws SQLException {
+    public static Connection readOnly(Path file) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
         config.setBusyTimeout(5000);
@@ -26,13 +29,13 @@ final class SqliteFiles {
     }
 
     /** First column of the first row, or {@code null}. */
-    static String text(Path file, String sql, Object... args) throws SQLException {
+    public static String text(Path file, String sql, Object... args) throws SQLException {
         try (Connection c = readOnly(file)) {
             return text(c, sql, args);
         }
     }
 
-    static String text(Connection c, String sql, Object... args) throws SQLException {
+    public static String text(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 p.setObject(i + 1, args[i]);
@@ -44,7 +47,7 @@ final class SqliteFiles {
     }
 
     /** One row of the sessions table by id, column name to text; empty when there is no such row. */
-    static Map<String, String> session(Path file, long id) throws SQLException {
+    public static Map<String, String> session(Path file, long id) throws SQLException {
         try (Connection c = readOnly(file); PreparedStatement p = c.prepareStatement("SELECT * FROM sessions WHERE id = ?")) {
             p.setLong(1, id);
             try (ResultSet r = p.executeQuery()) {
@@ -57,5 +60,23 @@ final class SqliteFiles {
                 return row;
             }
         }
+    }
+
+    /** The first row of {@code sql}, column name to text; empty while the file or the table does not exist yet. */
+    public static Map<String, String> row(Path file, String sql) {
+        Map<String, String> row = new LinkedHashMap<>();
+        if (!java.nio.file.Files.exists(file)) {
+            return row;
+        }
+        try (Connection c = readOnly(file); PreparedStatement p = c.prepareStatement(sql); ResultSet r = p.executeQuery()) {
+            if (r.next()) {
+                for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
+                    row.put(r.getMetaData().getColumnName(i), r.getString(i));
+                }
+            }
+        } catch (SQLException notYet) {
+            // the platform has not created the table yet
+        }
+        return row;
     }
 }

@@ -620,11 +620,19 @@ class BusCoreTest {
         bus.emit("slow", 1);
         bus.emit("slow", 2); // queued behind the first call
         assertTrue(entered.await(20, TimeUnit.SECONDS), "first call entered");
-        java.util.concurrent.CompletableFuture<Void> cancel = java.util.concurrent.CompletableFuture.runAsync(s::cancel);
-        Thread.sleep(200); // long enough for a cancel that does not wait to return
-        assertFalse(cancel.isDone(), "cancel returned while the handler was still inside its call");
+        java.util.concurrent.atomic.AtomicBoolean cancelReturned = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread canceller = new Thread(() -> {
+            s.cancel();
+            cancelReturned.set(true);
+        }, "test-canceller");
+        canceller.start();
+        // cancel must block on the call in progress: wait until the cancelling thread is parked in it
+        Await.until("cancel blocks", () -> cancelReturned.get() || canceller.getState() == Thread.State.WAITING
+                || canceller.getState() == Thread.State.TIMED_WAITING);
+        assertFalse(cancelReturned.get(), "cancel returned while the handler was still inside its call");
         release.countDown();
-        cancel.get(20, TimeUnit.SECONDS);
+        canceller.join(20_000);
+        assertTrue(cancelReturned.get(), "cancel returned once the call finished");
         assertTrue(finished.get(), "when cancel returns, the call in progress has finished");
         drained();
         assertEquals(1, calls.get(), "no call starts after cancel");

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.annotations.GogoCommand;
 import java.util.regex.Pattern;
+import org.hassette.api.bus.Conditions;
 import org.hassette.api.bus.EventBus;
 import org.hassette.api.bus.ListenerStats;
 import org.hassette.api.bus.Subscription;
@@ -76,16 +77,9 @@ public class HomeCommands {
         return table.toString() + found.size() + (found.size() == 1 ? " listener" : " listeners");
     }
 
+    /** The bus's and the state cache's glob syntax ({@code *}, {@code ?}), so a name matches the same everywhere. */
     static Pattern glob(String glob) {
-        StringBuilder re = new StringBuilder();
-        for (char c : glob.toCharArray()) {
-            switch (c) {
-                case '*' -> re.append(".*");
-                case '?' -> re.append('.');
-                default -> re.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(re.toString());
+        return Conditions.globPattern(glob);
     }
 
     @Descriptor("lists every entity with its state")

@@ -85,7 +85,6 @@ public class ExecutionRecorder implements InvocationListener {
     private volatile boolean closed;
     private volatile AppsSnapshot appsSnapshot;
     private final SuccessSampler successes;
-    private final java.util.concurrent.atomic.AtomicLong sampledOut = new java.util.concurrent.atomic.AtomicLong();
 
     @Activate
     public ExecutionRecorder(BundleContext context, @Reference Database database, Config config) {
@@ -151,17 +150,11 @@ public class ExecutionRecorder implements InvocationListener {
     @Override
     public void invoked(InvocationRecord r) {
         if (r.outcome() == InvocationRecord.Outcome.SUCCESS && !successes.admit(r.listener())) {
-            sampledOut.incrementAndGet();
             return;
         }
         String error = r.error() == null ? null : r.error().getClass().getSimpleName() + ": " + r.error().getMessage();
         store.offer(new ExecutionRecord(0, ExecutionRecord.Kind.LISTENER, r.listener(), appOf(r.listener(), null), r.start(),
                 r.duration(), r.outcome().name().toLowerCase(Locale.ROOT), error, r.detail()));
-    }
-
-    /** Successful calls not recorded because their listener was over its share. */
-    long sampledOut() {
-        return sampledOut.get();
     }
 
     // Neither waits: the store's callbacks run on this same thread, after the database's writer is done.

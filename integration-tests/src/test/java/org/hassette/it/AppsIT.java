@@ -111,9 +111,9 @@ class AppsIT {
                 () -> configurations().stream().anyMatch(c -> c.state == ComponentConfigurationDTO.UNSATISFIED_REFERENCE
                         && List.of(c.unsatisfiedReferences).stream().anyMatch(r -> r.name.equals("osgi.ds.satisfying.condition"))));
         assertFalse(Readiness.conditionRegistered(context), "core not ready yet");
-        AppInfo waiting = registry.app(appId).orElseThrow(() -> new AssertionError("the pending app is listed: " + registry.apps()));
-        assertEquals(ResourceStatus.NOT_STARTED, waiting.status());
-        assertEquals("waiting for the Hassette core to be ready (see hassette:status)", waiting.reason());
+        // the registry reads SCR again when SCR's change count moves (debounced by SCR): await it
+        Readiness.awaitEquals("the pending app listed with why", "not_started: waiting for the Hassette core to be ready (see hassette:status)",
+                () -> registry.app(appId).map(a -> a.status().label() + ": " + a.reason()).orElse(null));
         assertNull(status(appId), "no status for an app that never started");
 
         connectHomeAssistant();
@@ -161,9 +161,9 @@ class AppsIT {
         // deleting the configuration stops the app: its listeners and its job are gone
         configAdmin.getFactoryConfiguration(PID, "hall", "?").delete();
         Await.until(appId + " gone from the registry", WAIT, () -> registry.app(appId).isEmpty());
-        assertEquals("waiting for a configuration: add etc/" + PID + ".cfg, or etc/" + PID + "-<name>.cfg for one instance per file",
-                registry.app("app:" + PID).map(AppInfo::reason).orElse("not listed: " + registry.apps()),
-                "a deployed app bundle without configuration says what it needs");
+        Readiness.awaitEquals("a deployed app bundle without configuration says what it needs",
+                "waiting for a configuration: add etc/" + PID + ".cfg, or etc/" + PID + "-<name>.cfg for one instance per file",
+                () -> registry.app("app:" + PID).map(AppInfo::reason).orElse(null));
         Await.until("status service of " + appId + " unregistered", WAIT, () -> status(appId) == null);
         assertEquals(List.of(), names(appBus), "no listener of the stopped app");
         assertEquals(Optional.empty(), scheduler.job(appId + ":off"), "no job of the stopped app");

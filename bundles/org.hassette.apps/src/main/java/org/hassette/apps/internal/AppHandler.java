@@ -184,7 +184,7 @@ public class AppHandler implements AppRegistry {
     public List<AppInfo> apps() {
         List<AppInfo> out = new java.util.ArrayList<>(apps.values().stream().map(AppHandler::info).toList());
         java.util.Set<String> known = new java.util.HashSet<>(out.stream().map(AppInfo::appId).toList());
-        for (AppInfo p : PendingApps.list(scr)) {
+        for (AppInfo p : pending()) {
             if (known.add(p.appId())) {
                 out.add(p);
             }
@@ -193,10 +193,34 @@ public class AppHandler implements AppRegistry {
         return out;
     }
 
+    /** SCR's change count and the pending apps computed at it: apps() is read often (the execution history, the dashboard). */
+    private volatile Object[] pendingCache = { null, List.of() };
+
+    /**
+     * The app components without a running instance. Recomputed from SCR's DTOs only when SCR's
+     * {@code service.changecount} moved (every component state change bumps it), not on every read.
+     */
+    @SuppressWarnings("unchecked")
+    private List<AppInfo> pending() {
+        ServiceComponentRuntime runtime = scr;
+        if (runtime == null) {
+            return List.of();
+        }
+        ServiceReference<ServiceComponentRuntime> ref = context.getServiceReference(ServiceComponentRuntime.class);
+        Object count = ref == null ? null : ref.getProperty(Constants.SERVICE_CHANGECOUNT);
+        Object[] cached = pendingCache;
+        if (count != null && count.equals(cached[0])) {
+            return (List<AppInfo>) cached[1];
+        }
+        List<AppInfo> fresh = PendingApps.list(runtime);
+        pendingCache = new Object[] { count, fresh };
+        return fresh;
+    }
+
     @Override
     public Optional<AppInfo> app(String appId) {
         Optional<AppInfo> running = find(appId).map(AppHandler::info);
-        return running.isPresent() ? running : PendingApps.list(scr).stream().filter(p -> p.appId().equals(appId)).findFirst();
+        return running.isPresent() ? running : pending().stream().filter(p -> p.appId().equals(appId)).findFirst();
     }
 
     @Override

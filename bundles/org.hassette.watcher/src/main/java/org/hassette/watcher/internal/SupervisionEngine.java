@@ -170,9 +170,15 @@ final class SupervisionEngine {
         s.ready = ready;
         if (ready) {
             if (s.phase == Phase.AWAITING_READY) {
-                cancelPending(s);
                 LOG.info("'{}' is ready again after restart {} ({})", resource, s.attempt, reason);
-                s.budget.reset(); // only readiness proves the restart worked
+            } else if (s.phase == Phase.RESTART_SCHEDULED || s.phase == Phase.COOLING || s.phase == Phase.DEAD) {
+                // it recovered without us (e.g. its configuration was fixed): a planned restart would now
+                // take a healthy service down, and a given-up resource is supervised again
+                LOG.info("'{}' is ready on its own ({}); supervision starts over, no restart planned", resource, reason);
+            }
+            if (s.phase != Phase.RESTARTING && s.phase != Phase.IDLE) {
+                cancelPending(s);
+                s.budget.reset(); // only readiness proves the resource works
                 s.attempt = 0;
                 s.cooldownCycles = 0;
                 s.phase = Phase.IDLE;

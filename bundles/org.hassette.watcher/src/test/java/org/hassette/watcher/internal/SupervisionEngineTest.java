@@ -205,6 +205,35 @@ class SupervisionEngineTest {
     }
 
     @Test
+    void aResourceThatRecoversOnItsOwnIsNotRestartedLater() throws Exception {
+        policy.put("hassette.restart.backoff.base.ms", 400L);
+        policy.put("hassette.restart.backoff.max.ms", 400L);
+        engine.onStatus("db", FAILED, false, "bad value in its configuration", null);
+        await("restart planned", () -> engine.state("db").map(st -> st.nextAttemptAt() != null).orElse(false));
+        engine.onStatus("db", RUNNING, true, "open", null); // the operator fixed the file; SCR re-created it
+        awaitIdle();
+        assertNull(state("db").nextAttemptAt());
+        assertEquals(0, state("db").restartsInWindow());
+        // the single-threaded executor runs this after the moment the dropped restart was due
+        executor.schedule(() -> { }, 600, TimeUnit.MILLISECONDS).get(5, TimeUnit.SECONDS);
+        assertTrue(restarts.isEmpty(), "a healthy resource was restarted: " + restarts);
+    }
+
+    @Test
+    void aGivenUpResourceThatComesBackIsSupervisedAgain() {
+        policy.put("hassette.restart.type", "temporary");
+        policy.put("hassette.restart.budget", 1);
+        engine.onStatus("web", FAILED, false, "broken", null);
+        await("first restart", () -> restarts.size() == 1);
+        engine.onStatus("web", FAILED, false, "still broken", null);
+        await("given up", () -> verdict("web") == EXHAUSTED_DEAD);
+        engine.onStatus("web", RUNNING, true, "enabled by the operator", null);
+        await("verdict cleared", () -> verdict("web") == null);
+        engine.onStatus("web", FAILED, false, "broken again", null);
+        await("restarted again", () -> restarts.size() == 2);
+    }
+
+    @Test
     void policyWithBadValuesFallsBackAndSaysWhy() {
         Policy p = Policy.from(Map.of("hassette.restart.type", "sometimes", "hassette.restart.budget", "many"));
         assertEquals(Policy.Type.TRANSIENT, p.type());

@@ -151,6 +151,105 @@ class PlatformE2ETest {
     }
 
     @Test
+    void homeFolderThatExistsButCannotBeWrittenIsRefused() throws Exception {
+        Path home = tmp.resolve("readonly");
+        // the launcher proves the folder writable by creating a probe file; a folder in its place makes
+        // that write fail even for root, as a read-only mount or a foreign owner would
+        Files.createDirectories(home.resolve(".write-probe").resolve("occupied"));
+        PlatformProcess.Result r = PlatformProcess.runExpectingExit(home, PlatformProcess.freePort());
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.out().contains("home folder " + home + " is not writable"), r.out());
+        assertTrue(r.out().contains("choose another with --home"), r.out());
+    }
+
+    @Test
+    void weakConsolePasswordsAreRefusedBeforeAnythingStarts() throws Exception {
+        for (Map<String, String> env : java.util.List.of(
+                Map.of("HASSETTE_CONSOLE_USER", "admin", "HASSETTE_CONSOLE_PASSWORD", "admin"),
+                Map.of("HASSETTE_CONSOLE_PASSWORD", "1234"))) {
+            PlatformProcess.Result r = PlatformProcess.runExpectingExit(tmp.resolve("weak"), PlatformProcess.freePort(), env);
+            assertEquals(2, r.code(), r.out());
+            assertTrue(r.out().startsWith("hassette: HASSETTE_CONSOLE_PASSWORD is"), r.out());
+            assertFalse(r.out().contains("Hassette is up"), r.out());
+        }
+    }
+
+    @Test
+    void execWithoutARunningPlatformSaysSoAndFails() throws Exception {
+        Path home = tmp.resolve("nobody-home");
+        Files.createDirectories(home);
+        PlatformProcess.Result r = PlatformProcess.exec(home, "lb");
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("no running platform for home folder " + home), r.err());
+    }
+
+    @Test
+    void onATerminalItGivesTheGogoPromptBindsToLoopbackAndCtrlCStopsItCleanly() throws Exception {
+        Path home = tmp.resolve("tty");
+        int port = PlatformProcess.freePort();
+        Path out = tmp.resolve("tty.out");
+        // script(1) gives the launcher a pseudo terminal, as an operator's shell would
+        ProcessBuilder pb = new ProcessBuilder("script", "-qefc", PlatformProcess.ROOT.resolve("hassette") + " run", "/dev/null")
+                .directory(PlatformProcess.ROOT.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().putAll(Map.of("HASSETTE_HOME", home.toString(), "HASSETTE_HTTP_PORT", Integer.toString(port),
+                "HASSETTE_SKIP_BUILD", "1", "HASSETTE_CONSOLE_PASSWORD", "terminal-Passw0rd"));
+        Process script = pb.start();
+        try {
+            java.util.function.Supplier<String> output = () -> {
+                try {
+                    return Files.readString(out);
+                } catch (java.io.IOException e) {
+                    return "";
+                }
+            };
+            long deadline = System.nanoTime() + START.toNanos();
+            while (!output.get().contains("g! ")) {
+                assertTrue(script.isAlive(), "the launcher exited before its prompt:\n" + output.get());
+                assertTrue(System.nanoTime() < deadline, "no Gogo prompt on the terminal:\n" + output.get());
+                Thread.sleep(50);
+            }
+            assertEquals(java.util.List.of("127.0.0.1"), listeners(port), "HTTP listens on loopback only by default");
+
+            script.getOutputStream().write(3); // Ctrl-C typed on the terminal
+            script.getOutputStream().flush();
+            assertTrue(script.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "Ctrl-C did not stop the platform:\n" + output.get());
+            assertEquals(0, script.exitValue(), output.get());
+            assertTrue(output.get().strip().endsWith("Hassette stopped."), output.get());
+            assertTrue(listeners(port).isEmpty(), "nothing listens after the stop");
+        } finally {
+            script.descendants().forEach(ProcessHandle::destroyForcibly);
+            script.destroyForcibly();
+        }
+    }
+
+    /** Local addresses with a TCP socket listening on {@code port}, read from the kernel's socket tables. */
+    private static java.util.List<String> listeners(int port) throws Exception {
+        java.util.List<String> found = new java.util.ArrayList<>();
+        String hexPort = String.format(":%04X", port);
+        for (String table : java.util.List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            for (String line : Files.readAllLines(Path.of(table))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 3 && f[1].endsWith(hexPort) && f[3].equals("0A")) { // 0A = LISTEN
+                    String addr = f[1].substring(0, f[1].indexOf(':'));
+                    if (addr.length() == 8) {
+                        found.add(ipv4(addr));
+                    } else if (addr.startsWith("0000000000000000FFFF0000")) { // IPv4-mapped IPv6
+                        found.add(ipv4(addr.substring(24)));
+                    } else {
+                        found.add("ipv6:" + addr);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private static String ipv4(String littleEndianHex) {
+        long v = Long.parseLong(littleEndianHex, 16);
+        return (v & 0xff) + "." + ((v >> 8) & 0xff) + "." + ((v >> 16) & 0xff) + "." + ((v >> 24) & 0xff);
+    }
+
+    @Test
     void secondInstanceOnSameHomeIsRefused() throws Exception {
         Path home = tmp.resolve("shared");
         try (PlatformProcess first = PlatformProcess.start(home, PlatformProcess.freePort(), Map.of())) {
@@ -174,6 +273,8 @@ class PlatformE2ETest {
             p.awaitSystemReady(START);
             p.awaitOutput("Cannot deploy " + broken + ": it is not a readable jar/zip file", Duration.ofSeconds(20));
             p.awaitOutput("Failed to install artifact: " + home.resolve("etc/org.hassette.example.config"), Duration.ofSeconds(20));
+            p.awaitOutput("Cannot apply configuration file " + home.resolve("etc/org.hassette.example.config")
+                    + ": line 1 (retries=I\"three\"): not a number: \"three\". Fix the file; it is read again when saved.", Duration.ofSeconds(20));
             assertEquals(0, PlatformProcess.exec(home, "lb").code(), "platform still serves commands");
 
             // once fixed, the same file is picked up as a bundle

@@ -142,7 +142,12 @@ final class PlatformProcess implements AutoCloseable {
 
     /** Runs {@code ./hassette run ...} expecting it to refuse to start; returns exit code and output. */
     static Result runExpectingExit(Path home, int port, String... args) throws IOException, InterruptedException {
-        try (PlatformProcess p = start(home, port, Map.of(), args)) {
+        return runExpectingExit(home, port, Map.of(), args);
+    }
+
+    /** As {@link #runExpectingExit(Path, int, String...)} with extra environment variables. */
+    static Result runExpectingExit(Path home, int port, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        try (PlatformProcess p = start(home, port, env, args)) {
             if (!p.process.waitFor(60, TimeUnit.SECONDS)) {
                 throw new AssertionError("expected the platform to refuse to start, but it kept running:\n" + p.output());
             }

@@ -16,8 +16,9 @@ import java.util.Properties;
 
 /**
  * Web Console credentials. Never {@code admin/admin}: taken from {@code HASSETTE_CONSOLE_USER} and
- * {@code HASSETTE_CONSOLE_PASSWORD}, else from {@code data/console-credentials.properties}, else
- * generated at first start. Only the password's hash is stored; the generated password is shown
+ * {@code HASSETTE_CONSOLE_PASSWORD} (or {@code HASSETTE_CONSOLE_PASSWORD_FILE}; a password shorter than
+ * 8 characters, equal to the user name or a well-known one is refused), else from
+ * {@code data/console-credentials.properties}, else generated at first start. Only the password's hash is stored; the generated password is shown
  * once, on the start that created it.
  */
 final class ConsoleCredentials {
@@ -39,8 +40,20 @@ final class ConsoleCredentials {
     static ConsoleCredentials resolve(Path dataDir, Map<String, String> env) throws IOException {
         String user = env.get("HASSETTE_CONSOLE_USER");
         String password = env.get("HASSETTE_CONSOLE_PASSWORD");
+        String passwordFile = env.get("HASSETTE_CONSOLE_PASSWORD_FILE");
+        String source = "HASSETTE_CONSOLE_PASSWORD";
+        if ((password == null || password.isEmpty()) && passwordFile != null && !passwordFile.isBlank()) {
+            Path f = Path.of(passwordFile.trim());
+            if (!Files.isReadable(f)) {
+                throw new IOException("HASSETTE_CONSOLE_PASSWORD_FILE " + f + " does not exist or is not readable");
+            }
+            password = Files.readString(f, StandardCharsets.UTF_8).strip();
+            source = "the password in " + f;
+        }
         if (password != null && !password.isEmpty()) {
-            return new ConsoleCredentials(user == null || user.isBlank() ? "admin" : user.trim(), hash(password), null);
+            String name = user == null || user.isBlank() ? "admin" : user.trim();
+            checkStrength(name, password, source);
+            return new ConsoleCredentials(name, hash(password), null);
         }
         Path file = dataDir.resolve(FILE);
         if (Files.exists(file)) {
@@ -68,6 +81,19 @@ final class ConsoleCredentials {
         }
         Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return new ConsoleCredentials(name, hash(generated), generated);
+    }
+
+    static final int MIN_PASSWORD_LENGTH = 8;
+
+    /** A console that manages the whole platform must not open with a guessable password such as admin/admin. */
+    static void checkStrength(String user, String password, String source) throws IOException {
+        if (password.length() < MIN_PASSWORD_LENGTH) {
+            throw new IOException(source + " is too short (" + password.length() + " characters; at least " + MIN_PASSWORD_LENGTH
+                    + "); choose a longer one, or unset it to have one generated");
+        }
+        if (password.equalsIgnoreCase(user) || password.equalsIgnoreCase("admin") || password.equalsIgnoreCase("password")) {
+            throw new IOException(source + " is a well-known or same-as-user password; choose another, or unset it to have one generated");
+        }
     }
 
     static String hash(String password) {

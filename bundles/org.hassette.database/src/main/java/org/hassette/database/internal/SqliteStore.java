@@ -230,6 +230,7 @@ public final class SqliteStore implements Database {
         try {
             int version;
             try {
+                refuseNewerSchemaUntouched();
                 connection = openWriteConnection();
                 version = migrations.apply(connection, settings.file());
                 connection.setAutoCommit(false);
@@ -307,6 +308,26 @@ public final class SqliteStore implements Database {
             return;
         }
         task.future.complete(result);
+    }
+
+    /**
+     * A file from a newer Hassette is refused before anything is written to it: switching it to WAL
+     * would already change its header (and leave -wal/-shm files next to it). Reads its version
+     * through a read-only connection.
+     */
+    private void refuseNewerSchemaUntouched() throws SQLException, SchemaTooNewException {
+        if (!Files.isRegularFile(settings.file())) {
+            return;
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(settings.busyTimeoutMs());
+        try (Connection c = config.createConnection("jdbc:sqlite:" + settings.file())) {
+            int found = Migrations.userVersion(c);
+            if (found > migrations.latest()) {
+                throw new SchemaTooNewException(settings.file(), found, migrations.latest());
+            }
+        }
     }
 
     /** Opens the write connection with WAL, synchronous=NORMAL, foreign keys and the busy timeout. */

@@ -433,6 +433,7 @@ final class SupervisionEngine {
     }
 
     private void cancelPending(Supervised s) {
+        s.plannedDelayMs = -1;
         if (s.pending != null) {
             s.pending.cancel(false);
             s.pending = null;

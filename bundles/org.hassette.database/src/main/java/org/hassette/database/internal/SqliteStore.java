@@ -322,11 +322,15 @@ public final class SqliteStore implements Database {
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
         config.setBusyTimeout(settings.busyTimeoutMs());
+        int found;
         try (Connection c = config.createConnection("jdbc:sqlite:" + settings.file())) {
-            int found = Migrations.userVersion(c);
-            if (found > migrations.latest()) {
-                throw new SchemaTooNewException(settings.file(), found, migrations.latest());
-            }
+            found = Migrations.userVersion(c);
+        } catch (SQLException e) {
+            throw new SQLException("cannot open database file " + settings.file() + ": " + e
+                    + ". Check that its folder is writable and that the file is an SQLite database", e);
+        }
+        if (found > migrations.latest()) {
+            throw new SchemaTooNewException(settings.file(), found, migrations.latest());
         }
     }
 

@@ -149,6 +149,7 @@ class CoreReadyConditionIT {
         }
         assertEquals(200, ProbeLog.count("gated+ alpha=true"));
         assertEquals(200, ProbeLog.count("gated- alpha=true"));
+        assertEquals(List.of(), ProbeLog.violations());
     }
 
     @Test
@@ -165,13 +166,17 @@ class CoreReadyConditionIT {
                 for (Future<?> f : runs) {
                     f.get(60, TimeUnit.SECONDS);
                 }
+                assertEquals(List.of(), ProbeLog.violations(),
+                        "the gated component ran while a required resource's service was gone");
                 boolean expected = end[0] && end[1];
                 Await.until("condition " + (expected ? "present" : "absent") + " after flapping to alpha=" + end[0]
                         + " gamma=" + end[1], Readiness.WAIT, () -> Readiness.conditionRegistered(context) == expected);
                 alpha.notReady("next round");
                 gamma.notReady("next round");
                 assertFalse(Readiness.conditionRegistered(context));
+                assertEquals(List.of(), ProbeLog.violations(), "after the round");
             }
+            assertTrue(ProbeLog.count("gated+ alpha=true") > 0, "the gated component did start during the flapping: " + ProbeLog.events().size());
         } finally {
             pool.shutdownNow();
         }

@@ -47,6 +47,9 @@ class EventBusIT {
     @InjectService(timeout = 10_000)
     EventBus bus;
 
+    @InjectService(timeout = 10_000)
+    org.osgi.service.component.runtime.ServiceComponentRuntime scr;
+
     private HaSimulator sim;
     private Path tokenFile;
     private Subscription subscription;
@@ -69,6 +72,33 @@ class EventBusIT {
         if (tokenFile != null) {
             Files.deleteIfExists(tokenFile);
         }
+    }
+
+    @Test
+    void busIsRegisteredOnlyWhileReady() throws Exception {
+        String component = "org.hassette.bus";
+        Await.until("bus ready", WAIT, () -> Platform.isReady(context, "bus") && context.getServiceReference(EventBus.class) != null);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        org.osgi.framework.ServiceListener listener = event -> {
+            org.hassette.api.lifecycle.StatusRecord s = Platform.status(context, "bus");
+            String state = s == null ? "no status" : s.status() + (s.ready() ? "/ready" : "/not ready");
+            seen.add((event.getType() == org.osgi.framework.ServiceEvent.REGISTERED ? "registered while " : "unregistering while ") + state);
+        };
+        context.addServiceListener(listener, "(objectClass=" + EventBus.class.getName() + ")");
+        try {
+            Components.disable(scr, component);
+            Await.until("EventBus unregistered", WAIT, () -> context.getServiceReference(EventBus.class) == null);
+            assertNull(Platform.status(context, "bus"), "no status service while the component is disabled");
+            Components.enable(scr, component);
+            Components.awaitState(scr, component, org.osgi.service.component.runtime.dto.ComponentConfigurationDTO.ACTIVE, WAIT);
+            Await.until("EventBus registered again", WAIT,
+                    () -> context.getServiceReference(EventBus.class) != null && Platform.isReady(context, "bus"));
+        } finally {
+            context.removeServiceListener(listener);
+        }
+        // readiness is withdrawn before the service goes; the service comes once the dispatcher runs (RUNNING), then ready=true
+        assertEquals(List.of("unregistering while RUNNING/not ready", "registered while RUNNING/not ready"), seen);
+        assertEquals(org.hassette.api.lifecycle.ResourceStatus.RUNNING, Platform.status(context, "bus").status());
     }
 
     @Test

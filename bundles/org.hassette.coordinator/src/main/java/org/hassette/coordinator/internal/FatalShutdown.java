@@ -24,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * (compare-and-set); it records the crash in the session, finalizes the session once, sets the
  * launcher's exit code and reason, and stops the framework from a thread of its own (never from the
  * caller's, which may be an SCR or watcher thread). Later and concurrent requests only log.
+ *
+ * <p>A request while the framework is already stopping for another reason (a clean stop: SIGTERM)
+ * records the crash in the session — the run ends as {@code failure} — but leaves the exit code
+ * alone: the stop the operator asked for completes with exit 0.
  */
 @Component(service = PlatformShutdown.class, configurationPid = "org.hassette.coordinator")
 @Designate(ocd = FatalShutdown.Config.class)
@@ -43,7 +47,7 @@ public class FatalShutdown implements PlatformShutdown {
     private final AtomicInteger requests = new AtomicInteger();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile SessionTracker sessions;
+    volatile SessionTracker sessions;
 
     @Activate
     public FatalShutdown(BundleContext context, Config config) {
@@ -60,6 +64,14 @@ public class FatalShutdown implements PlatformShutdown {
             LOG.warn("Fatal error while already shutting down (ignored): {}", what);
             return false;
         }
+        if (frameworkStopping()) {
+            // a clean stop (SIGTERM, ./hassette stop) is already under way and something crashed on its way down:
+            // the run is a failure in the session, but the stop the operator asked for ends as asked (exit 0)
+            LOG.error("{} crashed while the platform was stopping: {}. Recorded in the session as a failure; the stop goes on (exit 0).",
+                    source, reason);
+            recordInSession(source, what, error);
+            return true;
+        }
         LOG.error("FATAL {}. Shutting the platform down.", what);
         System.setProperty("hassette.exit.code", Integer.toString(FATAL_EXIT_CODE));
         System.setProperty("hassette.exit.reason", what);
@@ -73,12 +85,31 @@ public class FatalShutdown implements PlatformShutdown {
         return shuttingDown.get();
     }
 
-    /** Number of shutdown requests received (tests use it to see concurrent crashes arrive). */
-    int requests() {
+    /** Number of shutdown requests received, accepted or not (tests read it, by reflection from the OSGi tests). */
+    public int requests() {
         return requests.get();
     }
 
+    private boolean frameworkStopping() {
+        try {
+            return context.getBundle(0).getState() == org.osgi.framework.Bundle.STOPPING;
+        } catch (IllegalStateException contextGone) {
+            return true;
+        }
+    }
+
     private void finish(String source, String what, Throwable error) {
+        recordInSession(source, what, error);
+        if (stopFramework) {
+            try {
+                context.getBundle(0).stop();
+            } catch (Exception e) {
+                LOG.error("Could not stop the framework", e);
+            }
+        }
+    }
+
+    private void recordInSession(String source, String what, Throwable error) {
         SessionTracker tracker = sessions;
         if (tracker != null) {
             try {
@@ -89,13 +120,6 @@ public class FatalShutdown implements PlatformShutdown {
             }
         } else {
             LOG.warn("No session tracker is running; the crash of {} is only in the log", source);
-        }
-        if (stopFramework) {
-            try {
-                context.getBundle(0).stop();
-            } catch (Exception e) {
-                LOG.error("Could not stop the framework", e);
-            }
         }
     }
 

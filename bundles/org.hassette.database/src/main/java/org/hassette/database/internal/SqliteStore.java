@@ -230,6 +230,7 @@ public final class SqliteStore implements Database {
         try {
             int version;
             try {
+                refuseNewerSchemaUntouched();
                 connection = openWriteConnection();
                 version = migrations.apply(connection, settings.file());
                 connection.setAutoCommit(false);
@@ -307,6 +308,30 @@ public final class SqliteStore implements Database {
             return;
         }
         task.future.complete(result);
+    }
+
+    /**
+     * A file from a newer Hassette is refused before anything is written to it: switching it to WAL
+     * would already change its header (and leave -wal/-shm files next to it). Reads its version
+     * through a read-only connection.
+     */
+    private void refuseNewerSchemaUntouched() throws SQLException, SchemaTooNewException {
+        if (!Files.isRegularFile(settings.file())) {
+            return;
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(settings.busyTimeoutMs());
+        int found;
+        try (Connection c = config.createConnection("jdbc:sqlite:" + settings.file())) {
+            found = Migrations.userVersion(c);
+        } catch (SQLException e) {
+            throw new SQLException("cannot open database file " + settings.file() + ": " + e
+                    + ". Check that its folder is writable and that the file is an SQLite database", e);
+        }
+        if (found > migrations.latest()) {
+            throw new SchemaTooNewException(settings.file(), found, migrations.latest());
+        }
     }
 
     /** Opens the write connection with WAL, synchronous=NORMAL, foreign keys and the busy timeout. */

@@ -235,11 +235,14 @@ class SqliteStoreTest {
         try (Connection c = MigrationsTest.open(file)) {
             MigrationsTest.exec(c, "PRAGMA user_version = 42");
         }
+        byte[] before = java.nio.file.Files.readAllBytes(file);
         SqliteStore store = new SqliteStore(SqliteStore.Settings.defaults(file));
         stores.add(store);
         ExecutionException e = assertThrows(ExecutionException.class, () -> store.start().get(WAIT_S, TimeUnit.SECONDS));
         SchemaTooNewException tooNew = assertInstanceOf(SchemaTooNewException.class, e.getCause());
         assertEquals(42, tooNew.found());
+        assertArrayEquals(before, java.nio.file.Files.readAllBytes(file), "the newer file is left byte for byte as it was (no WAL switch)");
+        assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of(file + "-wal")), "no WAL file created next to it");
         try (Connection c = MigrationsTest.open(file)) {
             assertEquals(42, Migrations.userVersion(c));
         }

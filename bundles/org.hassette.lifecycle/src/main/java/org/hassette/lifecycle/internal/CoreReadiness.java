@@ -19,9 +19,11 @@ import org.hassette.api.lifecycle.ResourceProperties;
 import org.hassette.api.lifecycle.ResourceReport;
 import org.hassette.api.lifecycle.ResourceRole;
 import org.hassette.api.lifecycle.ResourceStatusService;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceFactory;
 import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
@@ -46,7 +48,10 @@ import org.slf4j.LoggerFactory;
  * runs at a time and that re-checks readiness after every registration, so a resource flapping on
  * another thread (or a gated component changing a resource while it activates on the registering
  * thread) can never leave the condition registered while a required resource is not ready. No lock
- * is held while registering or unregistering: gated components activate on that thread.
+ * is held while registering or unregistering: gated components activate on that thread. The
+ * condition is a service factory whose {@code getService} publishes the registration before any
+ * gated component is constructed, so a resource going down during that activation can withdraw it
+ * on its own thread before its service goes (see {@link ConditionFactory}).
  */
 @Component(immediate = true, service = {}, configurationPid = ReadinessConfig.PID)
 @Designate(ocd = ReadinessConfig.class)
@@ -58,7 +63,7 @@ public class CoreReadiness {
     private final ReadinessReport report;
     private final long activatedNanos = System.nanoTime();
     private final Set<ServiceReference<?>> coreStatus = ConcurrentHashMap.newKeySet();
-    private final AtomicReference<ServiceRegistration<Condition>> condition = new AtomicReference<>();
+    private final AtomicReference<ServiceRegistration<?>> condition = new AtomicReference<>();
     private final AtomicInteger pendingChecks = new AtomicInteger();
     private final AtomicBoolean everReady = new AtomicBoolean();
     private final AtomicBoolean timeoutLogged = new AtomicBoolean();
@@ -143,11 +148,22 @@ public class CoreReadiness {
         do {
             if (!allRequiredReady()) {
                 withdraw(true);
-            } else if (condition.get() == null) {
+            } else if (!isLive(condition.get())) {
                 Dictionary<String, Object> props = new Hashtable<>();
                 props.put(Condition.CONDITION_ID, ReadinessReport.CORE_READY_CONDITION);
                 props.put("hassette.required", required.toArray(String[]::new));
-                condition.set(context.registerService(Condition.class, Condition.INSTANCE, props));
+                // a service factory: SCR obtains the condition before it constructs a gated component, and
+                // getService publishes the registration first, so a resource going down on another thread can
+                // always withdraw it (see ConditionFactory)
+                ConditionFactory factory = new ConditionFactory();
+                ServiceRegistration<?> registration = context.registerService(Condition.class.getName(), factory, props);
+                if (factory.refused) {
+                    // a required resource went down while gated components were being activated: start over
+                    condition.compareAndSet(registration, null);
+                    unregister(registration);
+                    continue; // runs the loop again (missed is still counted)
+                }
+                publish(registration);
                 if (everReady.compareAndSet(false, true)) {
                     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - activatedNanos);
                     LOG.info("Hassette core ready in {} ms ({})", ms, String.join(", ", required));
@@ -157,8 +173,75 @@ public class CoreReadiness {
         } while (missed != 0);
     }
 
+    /**
+     * Makes {@code registration} the one a thread going down withdraws, unless a live one is already
+     * published. Runs inside {@code registerService} (from {@link ConditionFactory}) and after it.
+     */
+    private void publish(ServiceRegistration<?> registration) {
+        while (true) {
+            ServiceRegistration<?> current = condition.get();
+            if (current == registration || isLive(current) || !isLive(registration)) {
+                return;
+            }
+            if (condition.compareAndSet(current, registration)) {
+                return;
+            }
+        }
+    }
+
+    private static void unregister(ServiceRegistration<?> registration) {
+        try {
+            registration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // withdrawn by a thread going down
+        }
+    }
+
+    private static boolean isLive(ServiceRegistration<?> registration) {
+        if (registration == null) {
+            return false;
+        }
+        try {
+            registration.getReference();
+            return true;
+        } catch (IllegalStateException unregistered) {
+            return false;
+        }
+    }
+
+    /**
+     * The condition as a service factory, to close the window between "the condition is registered"
+     * and "the registration is visible to other threads": {@code registerService} activates gated
+     * components inside itself, before it returns the registration. SCR calls {@link #getService}
+     * before it constructs a gated component; it publishes the registration, then checks readiness
+     * again. A resource that went down before that check makes it return {@code null}: SCR does not
+     * activate the component (and logs that it could not obtain its dependencies), and the
+     * registering thread unregisters this registration and runs its loop again. A resource that
+     * goes down after it finds the registration, unregisters it on its own thread, and SCR makes that
+     * wait until the activation has finished and deactivates the component — before the resource
+     * unregisters its service. So a gated component never runs without every required service.
+     */
+    private final class ConditionFactory implements ServiceFactory<Condition> {
+        volatile boolean refused;
+
+        @Override
+        public Condition getService(Bundle bundle, ServiceRegistration<Condition> registration) {
+            publish(registration);
+            if (allRequiredReady()) {
+                return Condition.INSTANCE;
+            }
+            refused = true; // the registering thread withdraws this registration and checks again
+            condition.compareAndSet(registration, null);
+            return null;
+        }
+
+        @Override
+        public void ungetService(Bundle bundle, ServiceRegistration<Condition> registration, Condition service) {
+        }
+    }
+
     private void withdraw(boolean warn) {
-        ServiceRegistration<Condition> registration = condition.getAndSet(null);
+        ServiceRegistration<?> registration = condition.getAndSet(null);
         if (registration == null) {
             return;
         }

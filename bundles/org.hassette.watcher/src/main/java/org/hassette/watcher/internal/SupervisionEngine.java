@@ -47,6 +47,32 @@ final class SupervisionEngine {
 
         /** Name of the component implementing {@code resource}, or null when none is known. */
         String componentOf(String resource);
+
+        /**
+         * Whether the platform is shutting down (a fatal shutdown was requested or the framework is
+         * stopping). Once it is, nothing is restarted any more: the components are on their way down.
+         */
+        default boolean shuttingDown() {
+            return false;
+        }
+
+        /**
+         * The watcher reached a verdict about {@code resource}: {@link ResourceStatus#EXHAUSTED_COOLING}
+         * (with the time of the next try), {@link ResourceStatus#EXHAUSTED_DEAD} or
+         * {@link ResourceStatus#CRASHED}. Called on the engine's thread before anything follows from
+         * the verdict (for CRASHED: before the shutdown is requested).
+         */
+        default void verdict(String resource, ResourceStatus verdict, ResourceStatus previous, Instant retryAt, String reason) {
+        }
+
+        /**
+         * A restart planned by the backoff was issued: {@code failureSeenNanos} is when the engine
+         * charged the failure and planned {@code plannedDelayMs}, {@code issuedNanos} when it asked
+         * for the restart (both {@link System#nanoTime()}). Lets anyone check the policy's timing
+         * against the policy itself.
+         */
+        default void restartIssued(String resource, int attempt, long failureSeenNanos, long plannedDelayMs, long issuedNanos) {
+        }
     }
 
     /** The component was disabled from outside; supervision stands down until it comes back. */
@@ -75,6 +101,9 @@ final class SupervisionEngine {
         ResourceStatus verdict;
         String lastFailure;
         ScheduledFuture<?> pending;
+        ResourceStatus lastStatus;
+        long failureSeenNanos;
+        long plannedDelayMs = -1;
         Policy policy = Policy.defaults();
         final List<Long> plannedDelaysMs = new ArrayList<>();
 
@@ -122,6 +151,7 @@ final class SupervisionEngine {
         executor.execute(() -> {
             Supervised s = supervised(resource, component);
             if (s.phase == Phase.IDLE || s.phase == Phase.AWAITING_READY) {
+                s.lastStatus = ResourceStatus.FAILED;
                 failure(s, "activation failed: " + failure, errorType(failure));
             }
         });
@@ -168,6 +198,8 @@ final class SupervisionEngine {
     private void handleStatus(String resource, String component, ResourceStatus status, boolean ready, String reason, String exception) {
         Supervised s = supervised(resource, component);
         s.ready = ready;
+        ResourceStatus previous = s.lastStatus;
+        s.lastStatus = status;
         if (ready) {
             if (s.phase == Phase.AWAITING_READY) {
                 LOG.info("'{}' is ready again after restart {} ({})", resource, s.attempt, reason);
@@ -196,7 +228,7 @@ final class SupervisionEngine {
                     LOG.error("'{}' crashed: {} (not supervised: restart type none)", resource, reason);
                     publish(s);
                 } else {
-                    fatal(s, "crashed: " + reason + (exception == null ? "" : " (" + exception + ")"));
+                    fatal(s, "crashed: " + reason + (exception == null ? "" : " (" + exception + ")"), previous);
                 }
             }
             default -> publish(s);
@@ -218,7 +250,12 @@ final class SupervisionEngine {
             return;
         }
         if (p.isFatal(errorType)) {
-            fatal(s, "fatal error " + errorType + ": " + reason);
+            fatal(s, "fatal error " + errorType + ": " + reason, s.lastStatus);
+            return;
+        }
+        if (actions.shuttingDown()) {
+            LOG.info("'{}' failed: {}. Not restarting it: the platform is shutting down", s.resource, reason);
+            publish(s);
             return;
         }
         if (p.isNonRetryable(errorType)) {
@@ -239,6 +276,8 @@ final class SupervisionEngine {
         }
         s.phase = Phase.RESTART_SCHEDULED;
         s.nextAttemptAt = clock.instant().plus(delay);
+        s.failureSeenNanos = System.nanoTime();
+        s.plannedDelayMs = delay.toMillis();
         LOG.warn("'{}' failed: {}. Restart {} (budget {}/{}) in {} ms", s.resource, reason, s.attempt, s.budget.used(), p.budget(),
                 delay.toMillis());
         long gen = s.generation;
@@ -251,6 +290,19 @@ final class SupervisionEngine {
     }
 
     private void restart(Supervised s) {
+        long seen = s.failureSeenNanos;
+        long planned = s.plannedDelayMs;
+        s.plannedDelayMs = -1;
+        if (actions.shuttingDown()) {
+            LOG.info("Not restarting '{}': the platform is shutting down", s.resource);
+            s.phase = Phase.IDLE;
+            s.nextAttemptAt = null;
+            publish(s);
+            return;
+        }
+        if (planned >= 0) {
+            actions.restartIssued(s.resource, s.attempt, seen, planned, System.nanoTime());
+        }
         if (s.component == null) {
             s.component = actions.componentOf(s.resource);
         }
@@ -312,7 +364,7 @@ final class SupervisionEngine {
     private void exhaust(Supervised s, Policy p, String why) {
         cancelPending(s);
         switch (p.type()) {
-            case PERMANENT -> fatal(s, why + " [permanent]");
+            case PERMANENT -> fatal(s, why + " [permanent]", s.lastStatus);
             case TEMPORARY -> giveUp(s, why + " [temporary: given up]");
             case NONE -> publish(s);
             case TRANSIENT -> {
@@ -327,6 +379,8 @@ final class SupervisionEngine {
                 LOG.error("'{}' {}. Cooling down for {} s (cycle {}{}), then trying again", s.resource, why, p.cooldown().toSeconds(),
                         s.cooldownCycles, p.cooldownCycles() > 0 ? "/" + p.cooldownCycles() : "");
                 long gen = s.generation;
+                publish(s);
+                actions.verdict(s.resource, ResourceStatus.EXHAUSTED_COOLING, s.lastStatus, s.nextAttemptAt, why);
                 s.pending = executor.schedule(() -> {
                     if (s.generation == gen && s.phase == Phase.COOLING) {
                         s.budget.reset();
@@ -335,7 +389,6 @@ final class SupervisionEngine {
                         restart(s);
                     }
                 }, p.cooldown().toMillis(), TimeUnit.MILLISECONDS);
-                publish(s);
             }
         }
     }
@@ -347,17 +400,21 @@ final class SupervisionEngine {
         s.lastFailure = why;
         LOG.error("'{}' {}. It stays down until restarted by hand (hassette:restart {})", s.resource, why, s.resource);
         publish(s);
+        actions.verdict(s.resource, ResourceStatus.EXHAUSTED_DEAD, s.lastStatus, null, why);
         if (s.component != null) {
             actions.disable(s.component);
         }
     }
 
-    private void fatal(Supervised s, String why) {
+    private void fatal(Supervised s, String why, ResourceStatus previous) {
         cancelPending(s);
         s.phase = Phase.DEAD;
         s.verdict = ResourceStatus.CRASHED;
+        s.nextAttemptAt = null;
         s.lastFailure = why;
         publish(s);
+        // the verdict is published before the shutdown is requested, so listeners see it while the platform still runs
+        actions.verdict(s.resource, ResourceStatus.CRASHED, previous, null, why);
         actions.fatal(s.resource, why);
     }
 
@@ -382,6 +439,7 @@ final class SupervisionEngine {
     }
 
     private void cancelPending(Supervised s) {
+        s.plannedDelayMs = -1;
         if (s.pending != null) {
             s.pending.cancel(false);
             s.pending = null;

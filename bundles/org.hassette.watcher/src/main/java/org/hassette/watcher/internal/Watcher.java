@@ -1,6 +1,7 @@
 package org.hassette.watcher.internal;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,9 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.event.EventConstants;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.util.tracker.ServiceTracker;
@@ -58,6 +62,12 @@ public class Watcher implements Supervisor {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile PlatformShutdown shutdown;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EventAdmin events;
+
+    /** Topic of the event sent for each restart the backoff planned, once it is issued. */
+    static final String RESTART_TOPIC = "org/hassette/watcher/RESTART";
 
     @Activate
     public Watcher(BundleContext context, @Reference ServiceComponentRuntime scr) {
@@ -269,6 +279,60 @@ public class Watcher implements Supervisor {
                 }
             }, "hassette-fatal-stop");
             t.start();
+        }
+
+        @Override
+        public boolean shuttingDown() {
+            PlatformShutdown s = shutdown;
+            if (s != null && s.isShuttingDown()) {
+                return true;
+            }
+            int framework = context.getBundle(0).getState();
+            return framework == org.osgi.framework.Bundle.STOPPING || framework == org.osgi.framework.Bundle.RESOLVED;
+        }
+
+        @Override
+        public void verdict(String resource, ResourceStatus verdict, ResourceStatus previous, Instant retryAt, String reason) {
+            EventAdmin ea = events;
+            if (ea == null) {
+                return;
+            }
+            Map<String, Object> props = new HashMap<>();
+            props.put("resource", resource);
+            props.put("role", ResourceRole.CORE.label());
+            props.put("status", verdict.label());
+            props.put("previous", previous == null ? "unknown" : previous.label());
+            props.put("ready", false);
+            props.put("reason", reason);
+            props.put("origin", SELF);
+            if (retryAt != null) {
+                props.put("retry.at", retryAt.toString());
+                props.put("retry.at.millis", retryAt.toEpochMilli());
+            }
+            props.put(EventConstants.TIMESTAMP, System.currentTimeMillis());
+            try {
+                // synchronous: a CRASHED verdict reaches its listeners before the shutdown is requested
+                ea.sendEvent(new Event(ResourceProperties.TOPIC_PREFIX + verdict.name(), props));
+            } catch (RuntimeException e) {
+                LOG.warn("Could not send the {} event of '{}': {}", verdict.label(), resource, e.toString());
+            }
+        }
+
+        @Override
+        public void restartIssued(String resource, int attempt, long failureSeenNanos, long plannedDelayMs, long issuedNanos) {
+            EventAdmin ea = events;
+            if (ea == null) {
+                return;
+            }
+            Map<String, Object> props = new HashMap<>();
+            props.put("resource", resource);
+            props.put("attempt", attempt);
+            props.put("delay.planned.ms", plannedDelayMs);
+            props.put("failure.seen.nanos", failureSeenNanos);
+            props.put("restart.issued.nanos", issuedNanos);
+            props.put("delay.actual.ms", (issuedNanos - failureSeenNanos) / 1_000_000.0);
+            props.put(EventConstants.TIMESTAMP, System.currentTimeMillis());
+            ea.postEvent(new Event(RESTART_TOPIC, props));
         }
 
         @Override

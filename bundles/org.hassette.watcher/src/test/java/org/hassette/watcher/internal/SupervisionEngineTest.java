@@ -26,6 +26,9 @@ class SupervisionEngineTest {
     private final List<String> disabled = new CopyOnWriteArrayList<>();
     private final List<String> fatals = new CopyOnWriteArrayList<>();
     private volatile String activationFailure;
+    private volatile boolean shuttingDown;
+    /** Verdicts and fatal requests, in the order the engine made them. */
+    private final List<String> calls = new CopyOnWriteArrayList<>();
     private final Map<String, Object> policy = new HashMap<>(Map.of(
             "hassette.restart.backoff.base.ms", 10L, "hassette.restart.backoff.jitter", 0.0,
             "hassette.restart.backoff.multiplier", 2.0, "hassette.restart.backoff.max.ms", 40L,
@@ -51,6 +54,19 @@ class SupervisionEngineTest {
         @Override
         public void fatal(String resource, String reason) {
             fatals.add(resource + ": " + reason);
+            calls.add("fatal " + resource);
+        }
+
+        @Override
+        public boolean shuttingDown() {
+            return shuttingDown;
+        }
+
+        @Override
+        public void verdict(String resource, org.hassette.api.lifecycle.ResourceStatus verdict,
+                org.hassette.api.lifecycle.ResourceStatus previous, java.time.Instant retryAt, String reason) {
+            calls.add(verdict.label() + " " + resource + " after " + (previous == null ? "?" : previous.label())
+                    + (retryAt == null ? "" : " retry"));
         }
 
         @Override
@@ -62,6 +78,40 @@ class SupervisionEngineTest {
     @AfterEach
     void stop() {
         executor.shutdownNow();
+    }
+
+    @Test
+    void nothingIsRestartedOnceTheShutdownIsRequested() {
+        engine.onStatus("db", FAILED, false, "disk full", null);
+        await("first restart", () -> restarts.size() == 1);
+        shuttingDown = true;
+        engine.onStatus("db", FAILED, false, "disk full again", null);
+        engine.onStatus("ws", FAILED, false, "connection lost", null);
+        engine.restartNow("db");
+        engine.onStatus("sync", RUNNING, true, "sync point", null);
+        await("all signals handled", () -> engine.state("sync").isPresent());
+        assertEquals(1, restarts.size(), "no restart after the shutdown request: " + restarts);
+        assertTrue(fatals.isEmpty(), "a failure during shutdown is not escalated: " + fatals);
+        assertEquals("disk full again", state("db").lastFailure(), "still recorded");
+    }
+
+    @Test
+    void aRestartPlannedBeforeTheShutdownIsNotIssuedAfterIt() {
+        policy.put("hassette.restart.backoff.base.ms", 300L);
+        engine.onStatus("db", FAILED, false, "disk full", null);
+        await("restart planned", () -> engine.state("db").map(x -> x.nextAttemptAt() != null).orElse(false));
+        shuttingDown = true;
+        // the planned time comes, the engine looks and refuses (it clears the planned attempt)
+        await("planned restart refused", () -> engine.state("db").map(x -> x.nextAttemptAt() == null).orElse(false));
+        assertTrue(restarts.isEmpty(), "the planned restart was dropped: " + restarts);
+    }
+
+    @Test
+    void verdictsArePublishedAndCrashedBeforeTheShutdownRequest() {
+        engine.onStatus("db", RUNNING, true, "open", null);
+        engine.onStatus("db", CRASHED, false, "corrupt file", null);
+        await("fatal", () -> fatals.size() == 1);
+        assertEquals(List.of("crashed db after running", "fatal db"), calls);
     }
 
     @Test
@@ -130,6 +180,7 @@ class SupervisionEngineTest {
         await("given up", () -> verdict("web") == EXHAUSTED_DEAD);
         assertEquals(List.of("comp.web"), disabled);
         assertTrue(fatals.isEmpty());
+        assertEquals(List.of("exhausted_dead web after failed"), calls, "the verdict is published");
     }
 
     @Test
@@ -145,6 +196,8 @@ class SupervisionEngineTest {
         assertEquals(List.of("comp.ws"), disabled);
         assertTrue(restarts.size() >= 2, "restarted after the cooldown: " + restarts);
         assertTrue(fatals.isEmpty(), "transient never shuts the platform down");
+        assertEquals(List.of("exhausted_cooling ws after failed retry", "exhausted_dead ws after failed"), calls,
+                "both verdicts published, the cooling one with its retry time");
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** What the probe components did, in order, for the tests to read. */
 public final class ProbeLog {
     private static final List<String> EVENTS = new CopyOnWriteArrayList<>();
+    private static final List<String> VIOLATIONS = new CopyOnWriteArrayList<>();
 
     private ProbeLog() {
     }
@@ -22,7 +23,17 @@ public final class ProbeLog {
         return EVENTS.stream().filter(event::equals).count();
     }
 
+    /** A probe saw something that must never happen (e.g. started while a required resource was gone). */
+    public static void violation(String what) {
+        VIOLATIONS.add(what);
+    }
+
+    public static List<String> violations() {
+        return List.copyOf(VIOLATIONS);
+    }
+
     public static void clear() {
         EVENTS.clear();
+        VIOLATIONS.clear();
     }
 }

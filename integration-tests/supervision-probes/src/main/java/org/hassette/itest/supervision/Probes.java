@@ -15,11 +15,14 @@ public final class Probes {
     public static final String PERMANENT = "probe.permanent";
     public static final String CRASH_A = "probe.crash.a";
     public static final String CRASH_B = "probe.crash.b";
+    public static final String CRASH_ON_STOP = "probe.crashonstop";
 
     /** Activation failures still to come, per probe. */
     public static final Map<String, AtomicInteger> FAILURES_LEFT = new ConcurrentHashMap<>();
     /** System.nanoTime() of every activation attempt, per probe. */
     public static final Map<String, List<Long>> ATTEMPTS = new ConcurrentHashMap<>();
+    /** System.nanoTime() of every deactivation, per probe. */
+    public static final Map<String, List<Long>> DEACTIVATIONS = new ConcurrentHashMap<>();
     /** Released by a test to make both crash probes crash at once. */
     public static volatile CountDownLatch crashTogether = new CountDownLatch(1);
 
@@ -29,11 +32,21 @@ public final class Probes {
     public static void reset() {
         FAILURES_LEFT.clear();
         ATTEMPTS.clear();
+        DEACTIVATIONS.clear();
         crashTogether = new CountDownLatch(1);
     }
 
     public static List<Long> attempts(String probe) {
         return ATTEMPTS.computeIfAbsent(probe, k -> new CopyOnWriteArrayList<>());
+    }
+
+    public static List<Long> deactivations(String probe) {
+        return DEACTIVATIONS.computeIfAbsent(probe, k -> new CopyOnWriteArrayList<>());
+    }
+
+    /** Records a deactivation. */
+    public static void deactivated(String probe) {
+        deactivations(probe).add(System.nanoTime());
     }
 
     /** Records an attempt and throws while failures are left. */

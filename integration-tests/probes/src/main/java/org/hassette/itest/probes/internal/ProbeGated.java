@@ -21,11 +21,44 @@ public class ProbeGated {
     @Activate
     public ProbeGated(BundleContext context) {
         this.context = context;
+        checkRequired("activated");
         ProbeLog.record("gated+ alpha=" + alphaRegistered());
+    }
+
+    /**
+     * Every resource the condition requires (its {@code hassette.required} property) must have its
+     * service registered now — what a consumer's references would bind. Otherwise a violation is
+     * recorded for the test to report.
+     */
+    private void checkRequired(String when) {
+        try {
+            var conditions = context.getServiceReferences(org.osgi.service.condition.Condition.class,
+                    "(osgi.condition.id=hassette.core.ready)");
+            if (conditions.isEmpty()) {
+                if (when.equals("activated")) {
+                    ProbeLog.violation(when + " without a core-ready condition");
+                }
+                return; // on the way down the condition may already be unregistering
+            }
+            Object required = conditions.iterator().next().getProperty("hassette.required");
+            if (!(required instanceof String[] names)) {
+                return;
+            }
+            for (String name : names) {
+                var provided = context.getServiceReferences((String) null, "(&(hassette.resource=" + name
+                        + ")(!(objectClass=org.hassette.api.lifecycle.ResourceStatusService)))");
+                if (provided == null || provided.length == 0) {
+                    ProbeLog.violation(when + " while required resource " + name + " has no service registered");
+                }
+            }
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Deactivate
     void deactivate() {
+        checkRequired("still active");
         ProbeLog.record("gated- alpha=" + alphaRegistered());
     }
 

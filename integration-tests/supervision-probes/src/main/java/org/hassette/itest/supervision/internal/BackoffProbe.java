@@ -27,6 +27,7 @@ public class BackoffProbe {
 
     @Deactivate
     void deactivate() {
+        Probes.deactivated(Probes.BACKOFF);
         lifecycle.close();
     }
 }

@@ -34,6 +34,7 @@ public class CrashAProbe {
 
     @Deactivate
     void deactivate() {
+        Probes.deactivated(Probes.CRASH_A);
         lifecycle.close();
     }
 }

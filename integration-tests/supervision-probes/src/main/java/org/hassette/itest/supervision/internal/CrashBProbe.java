@@ -34,6 +34,7 @@ public class CrashBProbe {
 
     @Deactivate
     void deactivate() {
+        Probes.deactivated(Probes.CRASH_B);
         lifecycle.close();
     }
 }

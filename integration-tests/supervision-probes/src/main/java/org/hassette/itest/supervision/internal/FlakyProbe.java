@@ -27,6 +27,7 @@ public class FlakyProbe {
 
     @Deactivate
     void deactivate() {
+        Probes.deactivated(Probes.FLAKY);
         lifecycle.close();
     }
 }

@@ -33,6 +33,7 @@ public class NeverReadyProbe {
 
     @Deactivate
     void deactivate() {
+        Probes.deactivated(Probes.NEVER_READY);
         lifecycle.close();
     }
 }

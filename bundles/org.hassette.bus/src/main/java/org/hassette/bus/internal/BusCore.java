@@ -144,8 +144,8 @@ public final class BusCore implements EventBus, AutoCloseable {
         return routed.get();
     }
 
-    /** Events refused because the ingress queue was full. */
-    long ingressDropped() {
+    /** Events refused because the ingress queue was full (the router fell behind the publishers). */
+    public long ingressDropped() {
         return ingressDropped.get();
     }
 
@@ -275,6 +275,7 @@ public final class BusCore implements EventBus, AutoCloseable {
         spec.validate(name);
         Objects.requireNonNull(handler, "handler");
         ListenerRuntime<E> created;
+        ListenerRuntime<?> replaced = null;
         synchronized (byName) {
             ListenerRuntime<?> existing = byName.get(name);
             if (existing != null) {
@@ -288,13 +289,21 @@ public final class BusCore implements EventBus, AutoCloseable {
                         }
                         return existing;
                     }
-                    case REPLACE -> existing.cancel();
+                    case REPLACE -> {
+                        // detach under the lock (no call starts any more), wait for its running call outside it:
+                        // the wait may take seconds and must not hold up other registrations or the handler itself
+                        existing.detach();
+                        replaced = existing;
+                    }
                 }
             }
             created = new ListenerRuntime<>(name, spec, handler, handlers, time, queueCapacity, telemetry, this::removed, log,
                     () -> constraintContext);
             byName.put(name, created);
             listeners.add(created);
+        }
+        if (replaced != null) {
+            replaced.awaitCallsInProgress();
         }
         if (afterRegister != null) {
             afterRegister.accept(created);

@@ -407,6 +407,102 @@ class BusCoreTest {
     }
 
     @Test
+    void queuedDepthCountsCallsThatWillRunNotEventsTheFilterDrops() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        List<Object> got = new CopyOnWriteArrayList<>();
+        Subscription s = bus.onTopic("t").where(m -> ((String) m.payload()).startsWith("match")).mode(ExecutionMode.queued(2))
+                .subscribe("queued-filtered", m -> {
+                    started.countDown();
+                    release.await();
+                    got.add(m.payload());
+                });
+        bus.emit("t", "match-0");
+        assertTrue(started.await(20, TimeUnit.SECONDS));
+        for (int i = 0; i < 50; i++) {
+            bus.emit("t", "noise-" + i); // far more than the depth: none of them may take a call slot
+        }
+        bus.emit("t", "match-1");
+        bus.emit("t", "match-2");
+        bus.emit("t", "match-3"); // the third waiting call: beyond depth 2
+        Await.until("every event filtered", () -> s.stats().received() == 54 && s.stats().matched() == 4);
+        Await.until("one call dropped", () -> s.stats().dropped() == 1);
+        release.countDown();
+        Await.until("three calls", () -> got.size() == 3);
+        drained();
+        assertEquals(List.of("match-0", "match-1", "match-2"), got);
+        assertEquals(1, s.stats().dropped());
+        assertEquals(3, s.stats().invoked());
+    }
+
+    @Test
+    void parallelModeRunsAtMostItsLimitAtOnceAndQueuesTheRest() throws Exception {
+        int n = ListenerRuntime.PARALLEL_LIMIT + 5;
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        Subscription s = bus.onTopic("t").mode(ExecutionMode.parallel()).subscribe("parallel-capped", m -> {
+            peak.accumulateAndGet(running.incrementAndGet(), Math::max);
+            release.await();
+            running.decrementAndGet();
+            done.incrementAndGet();
+        });
+        for (int i = 0; i < n; i++) {
+            bus.emit("t", i);
+        }
+        Await.until("the limit runs", () -> running.get() == ListenerRuntime.PARALLEL_LIMIT && s.stats().matched() == n);
+        drained();
+        assertEquals(ListenerRuntime.PARALLEL_LIMIT, running.get(), "no more than the limit at once");
+        release.countDown();
+        Await.until("every call ran", () -> done.get() == n);
+        assertEquals(ListenerRuntime.PARALLEL_LIMIT, peak.get());
+        assertEquals(0, s.stats().dropped(), "beyond the limit calls wait, they are not dropped");
+    }
+
+    @Test
+    void replacingAListenerWhoseHandlerRunsStallsNeitherOtherRegistrationsNorThatHandler() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch registerNow = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean replaceReturned = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean innerBeforeReplace = new java.util.concurrent.atomic.AtomicBoolean();
+        // a long timeout: replace may wait for this handler for minutes, so nothing below passes by a wait running out
+        Subscription busy = bus.onTopic("busy").timeout(Duration.ofMinutes(10)).subscribe("busy", m -> {
+            entered.countDown();
+            registerNow.await();
+            bus.onTopic("inner").subscribe("inner", x -> { }); // a handler registering a listener while it is being replaced
+            innerBeforeReplace.set(!replaceReturned.get());
+        });
+        bus.emit("busy", 1);
+        assertTrue(entered.await(20, TimeUnit.SECONDS), "handler entered");
+        List<String> replacement = new CopyOnWriteArrayList<>();
+        Thread replacer = new Thread(() -> {
+            bus.onTopic("busy").ifExists(IfExists.REPLACE).subscribe("busy", m -> replacement.add("new"));
+            replaceReturned.set(true);
+        }, "test-replacer");
+        replacer.start();
+        Await.until("replace waits for the running handler", () -> replaceReturned.get() || replacer.getState() == Thread.State.WAITING
+                || replacer.getState() == Thread.State.TIMED_WAITING);
+        assertFalse(replaceReturned.get(), "replace returned while the old handler still ran");
+        assertTrue(busy.isCancelled(), "the old listener is cancelled at once");
+
+        // meanwhile other registrations go through
+        java.util.concurrent.Future<Subscription> other = pool.submit(() -> bus.onTopic("other").subscribe("other", m -> { }));
+        Subscription o = other.get(20, TimeUnit.SECONDS);
+        assertFalse(replaceReturned.get(), "the other registration did not wait for the replace");
+        assertFalse(o.isCancelled());
+
+        // and the running handler may register too: it must not wait for the replace that waits for it
+        registerNow.countDown();
+        replacer.join(20_000);
+        assertTrue(replaceReturned.get(), "replace returned once the old handler finished");
+        assertTrue(innerBeforeReplace.get(), "the handler registered its listener before the replace returned");
+        bus.emit("busy", 2);
+        Await.until("the replacement handles the topic", () -> replacement.size() == 1);
+        assertEquals(List.of("busy", "inner", "other"), bus.listeners().stream().map(Subscription::name).sorted().toList());
+    }
+
+    @Test
     void parallelModeRunsCallsConcurrently() throws Exception {
         CountDownLatch both = new CountDownLatch(2);
         List<Boolean> sawOther = new CopyOnWriteArrayList<>();

@@ -73,6 +73,7 @@ public final class BusCore implements EventBus, AutoCloseable {
     private volatile boolean running = true;
     private volatile long lastDropWarning;
     private volatile ConstraintContext constraintContext;
+    private volatile java.util.function.LongConsumer ingressDropReport = n -> { };
 
     /**
      * @param tap called on the router thread with every event before it is routed (EventAdmin bridge); must not block
@@ -149,6 +150,14 @@ public final class BusCore implements EventBus, AutoCloseable {
         return ingressDropped.get();
     }
 
+    /**
+     * Told the count of ingress drops on the first drop and then at most every 10 s while drops go on
+     * (with the warning), on the publishing thread: must not block (hand the work off).
+     */
+    void onIngressDrops(java.util.function.LongConsumer report) {
+        this.ingressDropReport = Objects.requireNonNull(report, "report");
+    }
+
     /** Offers an event (a {@link StateChange}, {@link HaEvent} or {@link BusMessage}); false, counted, when the ingress is full. */
     public boolean publish(Object event) {
         if (!running) {
@@ -160,6 +169,11 @@ public final class BusCore implements EventBus, AutoCloseable {
             if (lastDropWarning == 0 || now - lastDropWarning > 10_000_000_000L) {
                 lastDropWarning = now;
                 log.warn("Event bus ingress full ({} events): {} events dropped so far", ingress.remainingCapacity() + ingress.size(), n);
+                try {
+                    ingressDropReport.accept(n);
+                } catch (RuntimeException e) {
+                    log.warn("Reporting ingress drops failed: {}", e.toString());
+                }
             }
             return false;
         }

@@ -95,9 +95,9 @@ class AppPolicyIT {
             c.bus().onTopic("it.errors." + run).onError(own::add).subscribe("it.errors.own", m -> {
                 throw new IllegalStateException("its own handler gets this");
             });
-            c.scheduler().runIn(Duration.ofMillis(100), () -> {
+            c.scheduler().runIn(Duration.ofMillis(100), () -> { // the default method without options gets the app's policy too
                 throw new IllegalStateException("job broke");
-            }, JobOptions.builder().name("it.errors.job_" + run).build());
+            });
         });
         awaitStatus(app("it.errors"), ResourceStatus.RUNNING);
         ctx.get().bus().emit("it.errors." + run, "go");
@@ -108,7 +108,7 @@ class AppPolicyIT {
         assertEquals(BusError.Phase.HANDLER, listener.listenerError().phase());
         assertEquals("listener broke", listener.error().getMessage());
         AppError job = errors.stream().filter(e -> e.source() == AppError.Source.JOB).findFirst().orElseThrow();
-        assertEquals("it.errors.job_" + run, job.name());
+        assertEquals(job.job().name(), job.name());
         assertEquals("job broke", job.error().getMessage());
         Await.until("the listener with its own handler reported there", WAIT, () -> own.size() == 1);
         assertEquals(2, errors.size(), "a listener's own error handler wins: " + errors);

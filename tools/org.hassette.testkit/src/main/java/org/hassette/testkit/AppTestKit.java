@@ -16,6 +16,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import org.hassette.api.app.App;
 import org.hassette.api.app.AppContext;
+import org.hassette.api.app.AppErrorHandler;
+import org.hassette.api.constraints.Constraint;
+import org.hassette.apps.internal.Scoped;
 import org.hassette.api.app.AppStore;
 import org.hassette.api.bus.EventBus;
 import org.hassette.api.bus.InvocationRecord;
@@ -596,10 +599,27 @@ public final class AppTestKit implements AutoCloseable {
     private final class KitContext implements AppContext {
         private final String id;
         private final Logger log;
+        private final Scoped scoped;
+        private final EventBus scopedBus;
+        private final Scheduler scopedScheduler;
 
         KitContext(String id) {
             this.id = id;
             this.log = LoggerFactory.getLogger("hassette.app." + (id.startsWith("app:") ? id.substring(4) : id)); // as the platform names it
+            // the platform's per-app views: app-wide error handler and constraints work as they do there
+            this.scoped = new Scoped(id, log);
+            this.scopedBus = scoped.bus(bus);
+            this.scopedScheduler = scoped.scheduler(scheduler);
+        }
+
+        @Override
+        public void onError(AppErrorHandler handler) {
+            scoped.onError(handler);
+        }
+
+        @Override
+        public void constrainAll(Constraint... constraints) {
+            scoped.constrainAll(constraints);
         }
 
         @Override
@@ -609,12 +629,12 @@ public final class AppTestKit implements AutoCloseable {
 
         @Override
         public EventBus bus() {
-            return bus;
+            return scopedBus;
         }
 
         @Override
         public Scheduler scheduler() {
-            return scheduler;
+            return scopedScheduler;
         }
 
         @Override

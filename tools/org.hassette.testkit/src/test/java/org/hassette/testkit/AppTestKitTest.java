@@ -120,14 +120,97 @@ class AppTestKitTest {
     }
 
     @Test
-    void singleModeSkipsCallsWhileOneRuns() {
+    void singleModeSkipsCallsWhileOneRuns() throws Exception {
+        java.util.concurrent.CountDownLatch firstStarted = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
         try (AppTestKit kit = AppTestKit.create()) {
             kit.start(app(ctx -> ctx.bus().onEvent("doorbell").mode(ExecutionMode.single()).subscribe("bell", e -> {
+                calls.incrementAndGet();
+                firstStarted.countDown();
+                assertTrue(release.await(10, java.util.concurrent.TimeUnit.SECONDS), "released");
                 ctx.ha().turnOn("switch.chime");
             })));
-            kit.simulateEvent("doorbell", Map.of());
-            kit.simulateEvent("doorbell", Map.of());
-            kit.ha().assertCallCount("switch", "turn_on", "switch.chime", 2); // settled in between: none overlapped
+            kit.publishEvent("doorbell", Map.of()); // not settling: the first call stays inside the handler
+            assertTrue(await(firstStarted), "first call started");
+            kit.publishEvent("doorbell", Map.of()); // arrives while the first call runs: single skips it
+            org.hassette.api.bus.Subscription bell = kit.bus().listeners().get(0);
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (bell.stats().suppressed() == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertEquals(1, bell.stats().suppressed(), "the second event was skipped while the first call ran");
+            release.countDown();
+            kit.settle();
+            assertEquals(1, calls.get(), "the handler was never entered a second time");
+            kit.ha().assertCallCount("switch", "turn_on", "switch.chime", 1);
+            kit.simulateEvent("doorbell", Map.of()); // once the call finished the next one runs
+            kit.ha().assertCallCount("switch", "turn_on", "switch.chime", 2);
+        }
+    }
+
+    @Test
+    void theAppsErrorHandlerGetsFailuresOfListenersAndJobsWithoutTheirOwn() {
+        List<org.hassette.api.app.AppError> appErrors = new CopyOnWriteArrayList<>();
+        List<org.hassette.api.bus.BusError> ownErrors = new CopyOnWriteArrayList<>();
+        try (AppTestKit kit = AppTestKit.builder().appId("app:errors").allowHandlerErrors().build()) {
+            kit.start(app(ctx -> {
+                ctx.bus().onEvent("boom").subscribe("thrower", e -> {
+                    throw new IllegalStateException("listener broke");
+                });
+                ctx.bus().onEvent("boom").onError(ownErrors::add).subscribe("own-handler", e -> {
+                    throw new IllegalStateException("handled by its own");
+                });
+                ctx.scheduler().runIn(Duration.ofMinutes(1), () -> {
+                    throw new IllegalStateException("job broke");
+                });
+                ctx.onError(appErrors::add); // after the registrations: still applies to them
+            }));
+            kit.simulateEvent("boom", Map.of());
+            kit.advance(Duration.ofMinutes(1));
+            assertEquals(2, appErrors.size(), appErrors.toString());
+            org.hassette.api.app.AppError listener = appErrors.stream()
+                    .filter(e -> e.source() == org.hassette.api.app.AppError.Source.LISTENER).findFirst().orElseThrow();
+            assertEquals("app:errors", listener.appId());
+            assertEquals("thrower", listener.name());
+            assertEquals(org.hassette.api.bus.BusError.Phase.HANDLER, listener.listenerError().phase());
+            assertEquals("listener broke", listener.error().getMessage());
+            org.hassette.api.app.AppError job = appErrors.stream()
+                    .filter(e -> e.source() == org.hassette.api.app.AppError.Source.JOB).findFirst().orElseThrow();
+            assertEquals("job broke", job.error().getMessage());
+            assertEquals(job.name(), job.job().name());
+            assertEquals(1, ownErrors.size(), "a listener's own handler wins");
+            assertEquals("handled by its own", ownErrors.get(0).error().getMessage());
+        }
+    }
+
+    @Test
+    void constrainAllGatesEveryListenerAndJobAndNamesTheAppConstraint() {
+        try (AppTestKit kit = AppTestKit.create()) {
+            kit.setState("input_boolean.vacation", "on");
+            kit.setState("binary_sensor.motion", "off");
+            kit.start(app(ctx -> {
+                ctx.bus().onStateChange("binary_sensor.motion").to("on").subscribe("motion", c -> ctx.ha().turnOn("light.hall"));
+                ctx.scheduler().runEvery(Duration.ofMinutes(10), () -> ctx.ha().turnOn("switch.pump"),
+                        JobOptions.builder().name("pump").build());
+                ctx.constrainAll(Constraints.entityIs("input_boolean.vacation", "off").named("vacation")); // applies to both above
+            }));
+            kit.simulateStateChange("binary_sensor.motion", "on");
+            kit.advance(Duration.ofMinutes(10));
+            kit.ha().assertNoCalls();
+            InvocationRecord skipped = kit.invocations().get(0);
+            assertEquals(InvocationRecord.Outcome.SKIPPED, skipped.outcome());
+            assertEquals("vacation (app-wide): input_boolean.vacation is on, not off", skipped.detail());
+            org.hassette.api.scheduler.RunRecord run = kit.scheduler().jobs().get(0).lastRun().orElseThrow();
+            assertEquals(org.hassette.api.scheduler.RunOutcome.SKIPPED, run.outcome());
+            assertEquals("constraint: vacation (app-wide): input_boolean.vacation is on, not off", run.detail());
+
+            kit.simulateStateChange("input_boolean.vacation", "off");
+            kit.simulateStateChange("binary_sensor.motion", "off");
+            kit.simulateStateChange("binary_sensor.motion", "on");
+            kit.advance(Duration.ofMinutes(10));
+            kit.ha().assertCalled("light", "turn_on", "light.hall");
+            kit.ha().assertCalled("switch", "turn_on", "switch.pump");
         }
     }
 

@@ -5,12 +5,11 @@ import java.util.Arrays;
 import java.util.List;
 import org.hassette.api.app.App;
 import org.hassette.api.constraints.Constraint;
-import org.hassette.api.constraints.ConstraintContext;
 import org.hassette.api.constraints.Constraints;
-import org.hassette.api.constraints.Verdict;
 import org.hassette.api.scheduler.SunEvent;
 import org.hassette.api.app.AppContext;
 import org.hassette.api.bus.StateChange;
+import org.hassette.api.bus.StateChangeBuilder;
 import org.hassette.api.scheduler.JobHandle;
 import org.hassette.api.scheduler.JobOptions;
 import org.osgi.service.component.annotations.Activate;
@@ -23,7 +22,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * Turns lights on when a motion sensor goes {@code on} (with {@code only.when.dark}, only between
- * sunset and sunrise); when it goes {@code off}, schedules the ones that are on to go off after
+ * sunset and sunrise: the listener is constrained by {@link #DARK}, so a daylight call is skipped and
+ * recorded with the reason); when it goes {@code off}, schedules the ones that are on to go off after
  * {@code off.after.seconds} unless motion comes back first. One instance per factory
  * configuration of {@value #PID}; runs only while the core is ready.
  */
@@ -65,17 +65,13 @@ public class MotionLights implements App {
             throw new IllegalArgumentException("configure 'sensor' and 'lights'");
         }
         Duration quiet = Duration.ofSeconds(config.off_after_seconds());
-        ConstraintContext circumstances = ConstraintContext.of(app.scheduler().clock(), ConstraintContext.SunTimes.of(app.scheduler()),
-                app.states());
-        app.bus().onStateChange(config.sensor()).to("on").subscribe(app.appId() + ":motion-on", (StateChange c) -> {
+        StateChangeBuilder motionOn = app.bus().onStateChange(config.sensor()).to("on");
+        if (config.only_when_dark()) {
+            // in daylight the call is skipped and recorded with the reason, e.g. "dark: outside sunset–sunrise (now 12:00)"
+            motionOn.constrainedBy(DARK);
+        }
+        motionOn.subscribe(app.appId() + ":motion-on", (StateChange c) -> {
             cancelOff();
-            if (config.only_when_dark()) {
-                Verdict dark = DARK.check(circumstances);
-                if (!dark.allowed()) {
-                    app.log().info("motion on {}, but it is not dark ({}): lights stay as they are", config.sensor(), dark.detail());
-                    return;
-                }
-            }
             for (String light : config.lights()) {
                 app.ha().turnOn(light);
             }
@@ -92,7 +88,9 @@ public class MotionLights implements App {
                 if (!on.isEmpty()) {
                     app.log().info("no motion on {} for {} s: {} off", config.sensor(), quiet.toSeconds(), String.join(", ", on));
                 }
-            }, JobOptions.builder().name(app.appId() + ":off").group(app.appId()).build());
+            }, JobOptions.builder().name(app.appId() + ":off").group(app.appId())
+                    // motion came back meanwhile (also in daylight, when motion-on is skipped): the run is skipped
+                    .constrainedBy(Constraints.entityIs(config.sensor(), "off").named("still no motion")).build());
         });
         app.log().info("watching {} for {}{}", config.sensor(), String.join(", ", config.lights()),
                 config.only_when_dark() ? " between sunset and sunrise" : "");

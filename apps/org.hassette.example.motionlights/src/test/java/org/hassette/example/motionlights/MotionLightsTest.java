@@ -74,6 +74,10 @@ class MotionLightsTest {
         kit.simulateStateChange("binary_sensor.hall_motion", "off");
         kit.advance(Duration.ofMinutes(5));
         kit.ha().assertNoCalls(); // not switched on, and lights that are off are not switched off again
+        org.hassette.api.bus.InvocationRecord skipped = kit.invocations().stream()
+                .filter(r -> r.listener().equals("app:motionlights~hall:motion-on")).reduce((a, b) -> b).orElseThrow();
+        org.junit.jupiter.api.Assertions.assertEquals(org.hassette.api.bus.InvocationRecord.Outcome.SKIPPED, skipped.outcome());
+        org.junit.jupiter.api.Assertions.assertTrue(skipped.detail().startsWith("dark: "), skipped.detail()); // the constraint that said no
         kit.advanceTo(LocalTime.of(19, 0)); // after sunset again
         kit.simulateStateChange("binary_sensor.hall_motion", "on");
         kit.ha().assertCalled("light", "turn_on", "light.hall");

@@ -1,6 +1,7 @@
 package org.hassette.api.app;
 
 import org.hassette.api.bus.EventBus;
+import org.hassette.api.constraints.Constraint;
 import org.hassette.api.ha.HomeAssistantApi;
 import org.hassette.api.ha.StateCache;
 import org.hassette.api.scheduler.Scheduler;
@@ -34,4 +35,30 @@ public interface AppContext {
 
     /** This instance's durable key/value store. */
     AppStore store();
+
+    /**
+     * Receives the failures of this app's listeners and jobs that have no error handler of their
+     * own ({@code ListenerBuilder.onError}, {@code JobOptions.Builder.onError}): a handler that threw
+     * or timed out, a predicate or constraint that threw. Applies to what is registered before and
+     * after the call; a later call replaces the handler, {@code null} removes it. Without one,
+     * listener failures are logged (and job failures, as always, by the scheduler).
+     *
+     * <pre>{@code
+     * app.onError(e -> app.ha().callService("notify", "admin", Map.of("message", e.toString())));
+     * }</pre>
+     */
+    void onError(AppErrorHandler handler);
+
+    /**
+     * Gates every listener and job of this app, registered before or after the call, on
+     * {@code constraints} (added to those of earlier calls): checked right before each handler call
+     * or run, after the listener's or job's own constraints. A call they say no to is skipped and
+     * recorded like any constrained call, the reason naming the app-wide constraint, e.g.
+     * {@code vacation (app-wide): input_boolean.vacation is on, not off}.
+     *
+     * <pre>{@code
+     * app.constrainAll(Constraints.entityIs("input_boolean.vacation", "off").named("vacation"));
+     * }</pre>
+     */
+    void constrainAll(Constraint... constraints);
 }

@@ -4,7 +4,7 @@
  * the connection's threads; each listener has its own ordered, bounded queue.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.hassette.api.bus;
 
 import org.osgi.annotation.bundle.Export;

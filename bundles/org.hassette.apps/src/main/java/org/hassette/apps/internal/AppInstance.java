@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import org.hassette.api.app.App;
 import org.hassette.api.app.AppContext;
+import org.hassette.api.app.AppErrorHandler;
+import org.hassette.api.constraints.Constraint;
 import org.hassette.api.app.AppStore;
 import org.hassette.api.bus.EventBus;
 import org.hassette.api.ha.HomeAssistantApi;
@@ -40,7 +42,7 @@ final class AppInstance {
     final ServiceReference<App> reference;
     final ResourceLifecycle lifecycle;
     final RestartBudget budget;
-    volatile Scoped scoped = new Scoped();
+    volatile Scoped scoped;
     volatile Want want = Want.RUN;
     /** Its service went away: it is being stopped and leaves the registry once it has (no restart meanwhile). */
     volatile boolean removing;
@@ -59,6 +61,11 @@ final class AppInstance {
         this.reference = reference;
         this.lifecycle = lifecycle;
         this.budget = budget;
+        this.scoped = new Scoped(appId, logger());
+    }
+
+    private Logger logger() {
+        return LoggerFactory.getLogger("hassette." + appId.replace(':', '.'));
     }
 
     String bundle() {
@@ -96,7 +103,7 @@ final class AppInstance {
         if (appContext == null) {
             throw new IllegalStateException("bundle " + b.getSymbolicName() + " is not active");
         }
-        scoped = new Scoped();
+        scoped = new Scoped(appId, logger());
         app = handlerContext.getService(reference);
         if (app == null) {
             throw new IllegalStateException("the app component could not be activated: " + activationFailure.get());
@@ -105,8 +112,7 @@ final class AppInstance {
         Scheduler scheduler = get(Scheduler.class);
         StateCache states = get(StateCache.class);
         HomeAssistantApi ha = get(HomeAssistantApi.class);
-        return new Context(appId, scoped.bus(bus), scoped.scheduler(scheduler), states, ha,
-                LoggerFactory.getLogger("hassette." + appId.replace(':', '.')), store);
+        return new Context(appId, scoped.bus(bus), scoped.scheduler(scheduler), states, ha, logger(), store, scoped);
     }
 
     private <S> S get(Class<S> type) {
@@ -144,6 +150,15 @@ final class AppInstance {
     }
 
     record Context(String appId, EventBus bus, Scheduler scheduler, StateCache states, HomeAssistantApi ha, Logger log,
-            AppStore store) implements AppContext {
+            AppStore store, Scoped policy) implements AppContext {
+        @Override
+        public void onError(AppErrorHandler handler) {
+            policy.onError(handler);
+        }
+
+        @Override
+        public void constrainAll(Constraint... constraints) {
+            policy.constrainAll(constraints);
+        }
     }
 }

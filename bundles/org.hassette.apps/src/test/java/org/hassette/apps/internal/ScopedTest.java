@@ -19,7 +19,7 @@ class ScopedTest {
 
     @Test
     void closeCancelsSubscriptionsMadeThroughBuilderChainsAndJobs() {
-        Scoped scoped = new Scoped();
+        Scoped scoped = new Scoped("app:test", org.slf4j.LoggerFactory.getLogger("test"));
         EventBus bus = scoped.bus(fake(EventBus.class));
         Scheduler scheduler = scoped.scheduler(fake(Scheduler.class));
 
@@ -40,6 +40,36 @@ class ScopedTest {
         // after close, a late registration (a timed-out start still running) is cancelled and refused
         assertThrows(IllegalStateException.class, () -> scheduler.runIn(Duration.ofMinutes(1), () -> { }));
         assertTrue(cancelled.get(2).get());
+    }
+
+    @Test
+    void jobsKeepEveryOptionOfTheirOwnAndGetTheAppGateAndErrorHandler() {
+        // withAppPolicy copies each option through its getter: an option added to JobOptions must be copied there too
+        java.util.Set<String> getters = java.util.Arrays.stream(org.hassette.api.scheduler.JobOptions.class.getDeclaredMethods())
+                .filter(m -> java.lang.reflect.Modifier.isPublic(m.getModifiers()) && !java.lang.reflect.Modifier.isStatic(m.getModifiers())
+                        && m.getParameterCount() == 0 && !m.getName().equals("toString") && !m.getName().equals("hashCode"))
+                .map(java.lang.reflect.Method::getName).collect(java.util.stream.Collectors.toSet());
+        assertEquals(java.util.Set.of("name", "group", "jitterMin", "jitterMax", "where", "constraints", "mode", "timeout", "onError"),
+                getters, "JobOptions changed: copy the new option in Scoped.withAppPolicy");
+        Scoped scoped = new Scoped("app:test", org.slf4j.LoggerFactory.getLogger("test"));
+        org.hassette.api.constraints.Constraint own = org.hassette.api.constraints.Constraint.of("own", c -> true);
+        org.hassette.api.scheduler.JobErrorHandler handler = (job, error) -> { };
+        java.util.function.BooleanSupplier where = () -> true;
+        org.hassette.api.scheduler.JobOptions o = org.hassette.api.scheduler.JobOptions.builder().name("n").group("g")
+                .jitter(Duration.ofSeconds(-1), Duration.ofSeconds(2)).where("why", where).constrainedBy(own)
+                .mode(org.hassette.api.bus.ExecutionMode.queued(2)).timeout(Duration.ofSeconds(3)).onError(handler).build();
+        org.hassette.api.scheduler.JobOptions p = scoped.withAppPolicy(o);
+        assertEquals(java.util.Optional.of("n"), p.name());
+        assertEquals("g", p.group());
+        assertEquals(Duration.ofSeconds(-1), p.jitterMin());
+        assertEquals(Duration.ofSeconds(2), p.jitterMax());
+        assertEquals(o.where(), p.where());
+        assertEquals(List.of("own", Scoped.GATE), p.constraints().stream().map(org.hassette.api.constraints.Constraint::name).toList());
+        assertEquals(o.mode(), p.mode());
+        assertEquals(o.timeout(), p.timeout());
+        assertSame(handler, p.onError().orElseThrow(), "a job's own error handler wins");
+        assertTrue(scoped.withAppPolicy(org.hassette.api.scheduler.JobOptions.defaults()).onError().isPresent(),
+                "a job without one gets the app's");
     }
 
     @Test

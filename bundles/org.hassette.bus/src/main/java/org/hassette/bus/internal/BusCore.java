@@ -73,6 +73,7 @@ public final class BusCore implements EventBus, AutoCloseable {
     private volatile boolean running = true;
     private volatile long lastDropWarning;
     private volatile ConstraintContext constraintContext;
+    private volatile java.util.function.LongConsumer ingressDropReport = n -> { };
 
     /**
      * @param tap called on the router thread with every event before it is routed (EventAdmin bridge); must not block
@@ -144,9 +145,17 @@ public final class BusCore implements EventBus, AutoCloseable {
         return routed.get();
     }
 
-    /** Events refused because the ingress queue was full. */
-    long ingressDropped() {
+    /** Events refused because the ingress queue was full (the router fell behind the publishers). */
+    public long ingressDropped() {
         return ingressDropped.get();
+    }
+
+    /**
+     * Told the count of ingress drops on the first drop and then at most every 10 s while drops go on
+     * (with the warning), on the publishing thread: must not block (hand the work off).
+     */
+    void onIngressDrops(java.util.function.LongConsumer report) {
+        this.ingressDropReport = Objects.requireNonNull(report, "report");
     }
 
     /** Offers an event (a {@link StateChange}, {@link HaEvent} or {@link BusMessage}); false, counted, when the ingress is full. */
@@ -160,6 +169,11 @@ public final class BusCore implements EventBus, AutoCloseable {
             if (lastDropWarning == 0 || now - lastDropWarning > 10_000_000_000L) {
                 lastDropWarning = now;
                 log.warn("Event bus ingress full ({} events): {} events dropped so far", ingress.remainingCapacity() + ingress.size(), n);
+                try {
+                    ingressDropReport.accept(n);
+                } catch (RuntimeException e) {
+                    log.warn("Reporting ingress drops failed: {}", e.toString());
+                }
             }
             return false;
         }
@@ -275,6 +289,7 @@ public final class BusCore implements EventBus, AutoCloseable {
         spec.validate(name);
         Objects.requireNonNull(handler, "handler");
         ListenerRuntime<E> created;
+        ListenerRuntime<?> replaced = null;
         synchronized (byName) {
             ListenerRuntime<?> existing = byName.get(name);
             if (existing != null) {
@@ -288,13 +303,21 @@ public final class BusCore implements EventBus, AutoCloseable {
                         }
                         return existing;
                     }
-                    case REPLACE -> existing.cancel();
+                    case REPLACE -> {
+                        // detach under the lock (no call starts any more), wait for its running call outside it:
+                        // the wait may take seconds and must not hold up other registrations or the handler itself
+                        existing.detach();
+                        replaced = existing;
+                    }
                 }
             }
             created = new ListenerRuntime<>(name, spec, handler, handlers, time, queueCapacity, telemetry, this::removed, log,
                     () -> constraintContext);
             byName.put(name, created);
             listeners.add(created);
+        }
+        if (replaced != null) {
+            replaced.awaitCallsInProgress();
         }
         if (afterRegister != null) {
             afterRegister.accept(created);

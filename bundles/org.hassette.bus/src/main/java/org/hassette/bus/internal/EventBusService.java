@@ -96,6 +96,8 @@ public class EventBusService {
         });
         core = new BusCore(time, handlers, () -> cache, Math.max(1, config.queue_capacity()), Math.max(1, config.ingress_capacity()),
                 this::telemetry, this::toEventAdmin, LOG);
+        // on the publisher's thread (the connection's reader): the status update runs elsewhere
+        core.onIngressDrops(dropped -> handlers.execute(() -> lifecycle.reason(readyReason())));
         lifecycle.ready((Class<Object>) (Class<?>) EventBus.class, bundleScoped(), Map.of(), readyReason());
     }
 
@@ -189,8 +191,14 @@ public class EventBusService {
     }
 
     private String readyReason() {
-        return "dispatcher running; HA events " + (connection != null ? "connected" : "waiting for a connection")
-                + "; state changes " + (cache != null ? "from the state cache" : "waiting for the state cache");
+        return readyReason(connection != null, cache != null, core.ingressDropped());
+    }
+
+    /** The bus's status reason; names the ingress drops (events lost before routing, the router fell behind) once there are any. */
+    static String readyReason(boolean connected, boolean cached, long ingressDropped) {
+        return "dispatcher running; HA events " + (connected ? "connected" : "waiting for a connection")
+                + "; state changes " + (cached ? "from the state cache" : "waiting for the state cache")
+                + (ingressDropped > 0 ? "; " + ingressDropped + " events dropped at ingress (queue full)" : "");
     }
 
     private void telemetry(InvocationRecord r) {

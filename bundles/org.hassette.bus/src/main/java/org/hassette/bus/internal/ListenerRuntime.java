@@ -9,7 +9,6 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -27,16 +26,24 @@ import org.hassette.api.bus.Subscription;
 import org.slf4j.Logger;
 
 /**
- * One registered listener. Events are queued in its own bounded inbox and processed one at a time
- * on a handler thread (filters, hold, throttle, debounce), so it sees them in routing order and a
- * slow or failing listener never holds up another. Handler calls then follow the execution mode.
+ * One registered listener, in two stages. Events are queued in its own bounded inbox and processed
+ * one at a time on a handler thread (filters, hold, throttle, debounce, constraints), so it sees them
+ * in routing order and a slow or failing listener never holds up another. The calls that survive
+ * them follow the execution mode: {@code queued} and {@code parallel} calls wait in a second bounded
+ * queue, the call queue, so that its depth counts calls that will really run, never events a filter
+ * would have thrown away; {@code single} and {@code restart} calls start at once or not at all.
  *
- * <p>Backpressure: when the inbox is full the newest event is dropped and counted
- * ({@link ListenerStats#dropped()}), with a warning at most every 10 s. Timer actions (debounce,
- * hold) are never dropped; there is at most one pending per timer.
+ * <p>Backpressure: when the inbox or the call queue is full the newest event is dropped and counted
+ * ({@link ListenerStats#dropped()}), with a warning at most every 10 s. The inbox holds
+ * {@code queue.capacity} events; the call queue holds {@code queued(depth)}'s depth (at most
+ * {@code queue.capacity}), or {@code queue.capacity} for the default mode and {@code parallel}.
+ * A {@code parallel} listener runs at most {@value #PARALLEL_LIMIT} calls at once; more wait. Timer
+ * actions (debounce, hold) are never dropped; there is at most one pending per timer.
  */
 final class ListenerRuntime<E> implements Subscription {
     private static final long DROP_WARNING_NANOS = 10_000_000_000L;
+    /** Calls of one {@code parallel} listener running at once at most; more wait in its call queue. */
+    static final int PARALLEL_LIMIT = 8;
 
     private final String name;
     private final ListenerSpec<E> spec;
@@ -46,16 +53,27 @@ final class ListenerRuntime<E> implements Subscription {
     private final Consumer<InvocationRecord> telemetry;
     private final Consumer<ListenerRuntime<?>> onCancel;
     private final Logger log;
+    /** Raw events waiting for the filters at most. */
     private final int capacity;
+    /** Calls waiting at most ({@code queued} and {@code parallel}). */
+    private final int callDepth;
+    /** Calls running at once at most ({@code queued}: 1, so they keep event order). */
+    private final int maxRunners;
     private final Supplier<ConstraintContext> constraintContext;
 
     private final ArrayDeque<Runnable> inbox = new ArrayDeque<>();
     private int queuedEvents;
     private boolean draining;
+
+    private record PendingCall<E>(E event, boolean once) {
+    }
+
+    /** Second stage: calls that passed every filter, waiting for a runner (guarded by itself). */
+    private final ArrayDeque<PendingCall<E>> calls = new ArrayDeque<>();
+    private int runners;
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean owned = new AtomicBoolean();
-    private final AtomicInteger inFlight = new AtomicInteger();
     private volatile long lastDropWarning;
 
     // drain-confined state (only touched by the one draining thread)
@@ -98,7 +116,10 @@ final class ListenerRuntime<E> implements Subscription {
         this.onCancel = onCancel;
         this.log = log;
         ExecutionMode mode = spec.mode;
-        this.capacity = mode != null && mode.kind() == ExecutionMode.Kind.QUEUED ? Math.min(mode.depth(), queueCapacity) : queueCapacity;
+        this.capacity = queueCapacity;
+        boolean queuedDepth = mode != null && mode.kind() == ExecutionMode.Kind.QUEUED;
+        this.callDepth = queuedDepth ? Math.min(mode.depth(), queueCapacity) : queueCapacity;
+        this.maxRunners = mode != null && mode.kind() == ExecutionMode.Kind.PARALLEL ? PARALLEL_LIMIT : 1;
     }
 
     ListenerSpec<E> spec() {
@@ -182,11 +203,71 @@ final class ListenerRuntime<E> implements Subscription {
                 next = inbox.poll();
                 if (next == null) {
                     draining = false;
-                    return;
+                    break;
                 }
             }
             try {
                 next.run();
+            } catch (RuntimeException | Error unexpected) {
+                log.error("Event bus listener '{}' failed internally", name, unexpected);
+            }
+        }
+        // the inbox is empty and released (a new event starts another drain): run waiting calls here,
+        // saving a thread hand-off when the listener is idle
+        startRunners(true);
+    }
+
+    /** Second stage: a call that passed every filter waits for a runner; dropped and counted beyond the depth. */
+    private void enqueueCall(E event, boolean once) {
+        synchronized (calls) {
+            if (calls.size() >= callDepth) {
+                dropped.incrementAndGet();
+                warnDropped();
+                return;
+            }
+            calls.add(new PendingCall<>(event, once));
+        }
+        // called on the drain: with nothing more to filter the drain runs the call itself when it ends;
+        // with more events waiting for the filters a runner starts now, so calls never wait for a long backlog
+        synchronized (inbox) {
+            if (draining && inbox.isEmpty()) {
+                return;
+            }
+        }
+        startRunners(false);
+    }
+
+    /** Starts runners for waiting calls up to {@link #maxRunners}; with {@code inline} the last runs on this thread. */
+    private void startRunners(boolean inline) {
+        int start;
+        synchronized (calls) {
+            start = Math.min(calls.size(), maxRunners - runners);
+            if (start <= 0) {
+                return;
+            }
+            runners += start;
+        }
+        for (int i = 0; i < start; i++) {
+            if (inline && i == start - 1) {
+                runCalls();
+            } else {
+                executor.execute(this::runCalls);
+            }
+        }
+    }
+
+    private void runCalls() {
+        while (true) {
+            PendingCall<E> c;
+            synchronized (calls) {
+                c = calls.poll();
+                if (c == null) {
+                    runners--;
+                    return;
+                }
+            }
+            try {
+                call(c.event(), c.once());
             } catch (RuntimeException | Error unexpected) {
                 log.error("Event bus listener '{}' failed internally", name, unexpected);
             }
@@ -310,7 +391,7 @@ final class ListenerRuntime<E> implements Subscription {
         ExecutionMode mode = spec.mode;
         ExecutionMode.Kind kind = mode == null ? ExecutionMode.Kind.QUEUED : mode.kind();
         switch (kind) {
-            case QUEUED -> call(event, once);
+            case QUEUED, PARALLEL -> enqueueCall(event, once);
             case SINGLE -> {
                 if (!running.compareAndSet(false, true)) {
                     suppressed.incrementAndGet();
@@ -330,21 +411,6 @@ final class ListenerRuntime<E> implements Subscription {
                     c.abort(Outcome.CANCELLED);
                 }
                 executor.execute(() -> call(event, once));
-            }
-            case PARALLEL -> {
-                if (inFlight.incrementAndGet() > capacity) {
-                    inFlight.decrementAndGet();
-                    dropped.incrementAndGet();
-                    warnDropped();
-                    return;
-                }
-                executor.execute(() -> {
-                    try {
-                        call(event, once);
-                    } finally {
-                        inFlight.decrementAndGet();
-                    }
-                });
             }
         }
     }
@@ -454,8 +520,8 @@ final class ListenerRuntime<E> implements Subscription {
         long last = lastDropWarning;
         if (last == 0 || now - last > DROP_WARNING_NANOS) {
             lastDropWarning = now;
-            log.warn("Event bus listener '{}' is too slow: its queue of {} is full, {} events dropped so far", name, capacity,
-                    dropped.get());
+            log.warn("Event bus listener '{}' is too slow: its queue (events {}, calls {}) is full, {} events dropped so far", name,
+                    capacity, callDepth, dropped.get());
         }
     }
 
@@ -471,18 +537,30 @@ final class ListenerRuntime<E> implements Subscription {
 
     @Override
     public void cancel() {
-        if (cancelled.compareAndSet(false, true)) {
-            onCancel.accept(this);
+        if (detach()) {
             awaitCallsInProgress();
-            // timers are drain-confined: cancel them on the drain
-            action(() -> {
-                if (debounceTimer != null) {
-                    debounceTimer.cancel();
-                }
-                holds.values().forEach(h -> h.timer().cancel());
-                holds.clear();
-            });
         }
+    }
+
+    /**
+     * The part of {@link #cancel()} that never waits: no call starts any more, the bus forgets the
+     * listener, its timers are cancelled. True for the first caller. The bus calls it under its
+     * registration lock for {@code ifExists(REPLACE)} and waits for the running call after the lock.
+     */
+    boolean detach() {
+        if (!cancelled.compareAndSet(false, true)) {
+            return false;
+        }
+        onCancel.accept(this);
+        // timers are drain-confined: cancel them on the drain
+        action(() -> {
+            if (debounceTimer != null) {
+                debounceTimer.cancel();
+            }
+            holds.values().forEach(h -> h.timer().cancel());
+            holds.clear();
+        });
+        return true;
     }
 
     /**
@@ -492,7 +570,7 @@ final class ListenerRuntime<E> implements Subscription {
      * listener's timeout plus a second, or {@value #CANCEL_WAIT_MS} ms without one, for a handler
      * that ignores its interrupt.
      */
-    private void awaitCallsInProgress() {
+    void awaitCallsInProgress() {
         long waitMs = spec.timeout == null ? CANCEL_WAIT_MS : spec.timeout.toMillis() + 1000;
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(waitMs);
         Thread self = Thread.currentThread();

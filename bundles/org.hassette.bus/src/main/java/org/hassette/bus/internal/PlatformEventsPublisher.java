@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.hassette.api.bus.EventBus;
 import org.hassette.api.bus.PlatformTopics;
+import org.hassette.api.lifecycle.ResourceRole;
 import org.hassette.api.lifecycle.ResourceStatusService;
 import org.hassette.api.lifecycle.StatusRecord;
 import org.osgi.framework.BundleContext;
@@ -16,7 +17,7 @@ import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * Puts the platform's own events on the bus: every resource status change on
- * {@link PlatformTopics#SERVICE_STATUS}, and the Home Assistant connection going up or down on
+ * {@link PlatformTopics#SERVICE_STATUS}, those of apps also on {@link PlatformTopics#APP_STATUS}, and the Home Assistant connection going up or down on
  * {@link PlatformTopics#CONNECTION}. Emitting only queues, so the thread that changed a status never
  * runs a listener.
  */
@@ -68,6 +69,9 @@ public class PlatformEventsPublisher {
         }
         StatusRecord record = service.status();
         bus.emit(PlatformTopics.SERVICE_STATUS, record);
+        if (record.role() == ResourceRole.APP) {
+            bus.emit(PlatformTopics.APP_STATUS, PlatformTopics.AppStatusChange.of(record));
+        }
         if (CONNECTION_RESOURCE.equals(record.resource())) {
             Boolean before = connectionReady.put(ref, record.ready());
             if (before == null ? record.ready() : before != record.ready()) {

@@ -327,6 +327,167 @@ class BusCoreTest {
     }
 
     @Test
+    void immediateWithHoldForHoldsTheCurrentStateBeforeFiring() {
+        cache.put(st("binary_sensor.door", "on"));
+        cache.put(st("binary_sensor.window", "on"));
+        List<StateChange> got = new CopyOnWriteArrayList<>();
+        Subscription s = bus.onStateChange(List.of("binary_sensor.door", "binary_sensor.window")).to("on").holdFor(Duration.ofMinutes(2))
+                .immediate().subscribe("open-long", got::add);
+        Await.until("two holds from the current states", () -> time.pending() == 2);
+        drained();
+        assertTrue(got.isEmpty(), "immediate with holdFor does not fire at registration");
+        time.advance(Duration.ofMinutes(1));
+        cache.put(st("binary_sensor.window", "off"));
+        change("binary_sensor.window", "on", "off"); // the window closes within the hold
+        Await.until("window hold cancelled", () -> s.stats().suppressed() == 1 && time.pending() == 1);
+        time.advance(Duration.ofMinutes(1));
+        Await.until("door held", () -> got.size() == 1);
+        drained();
+        assertEquals(List.of("binary_sensor.door=on"), values(got));
+        assertTrue(got.get(0).immediate(), "the call carries the immediate state change");
+    }
+
+    @Test
+    void onceWithHoldForFiresOnceAfterTheHoldThenIsGone() {
+        List<StateChange> got = new CopyOnWriteArrayList<>();
+        Subscription s = bus.onStateChange("binary_sensor.door").to("on").holdFor(Duration.ofMinutes(2)).once().subscribe("once-held", got::add);
+        cache.put(st("binary_sensor.door", "off"));
+        change("binary_sensor.door", "on", "off");
+        cache.put(st("binary_sensor.door", "on"));
+        change("binary_sensor.door", "off", "on");
+        Await.until("hold started", () -> time.pending() == 1);
+        cache.put(st("binary_sensor.door", "off"));
+        change("binary_sensor.door", "on", "off"); // cancelled hold: does not use up once
+        Await.until("hold cancelled", () -> time.pending() == 0 && s.stats().suppressed() == 1);
+        assertFalse(s.isCancelled());
+        cache.put(st("binary_sensor.door", "on"));
+        change("binary_sensor.door", "off", "on");
+        Await.until("second hold started", () -> time.pending() == 1);
+        time.advance(Duration.ofMinutes(2));
+        Await.until("fired and cancelled", () -> got.size() == 1 && s.isCancelled());
+        cache.put(st("binary_sensor.door", "off"));
+        change("binary_sensor.door", "on", "off");
+        cache.put(st("binary_sensor.door", "on"));
+        change("binary_sensor.door", "off", "on");
+        time.advance(Duration.ofMinutes(5));
+        drained();
+        assertEquals(1, got.size());
+        assertEquals(0, time.pending(), "no hold after the one call");
+        assertTrue(bus.listeners().stream().noneMatch(l -> l.name().equals("once-held")));
+    }
+
+    @Test
+    void onceWithAThrowingHandlerIsStillRemoved() {
+        List<BusError> errors = new CopyOnWriteArrayList<>();
+        AtomicInteger calls = new AtomicInteger();
+        Subscription s = bus.onTopic("t").once().onError(errors::add).subscribe("once-throws", m -> {
+            calls.incrementAndGet();
+            throw new IllegalStateException("first and last");
+        });
+        bus.emit("t", 1);
+        bus.emit("t", 2);
+        Await.until("error reported", () -> errors.size() == 1);
+        drained();
+        bus.emit("t", 3);
+        drained();
+        assertEquals(1, calls.get());
+        assertTrue(s.isCancelled());
+        assertEquals("first and last", errors.get(0).error().getMessage());
+        assertTrue(bus.listeners().stream().noneMatch(l -> l.name().equals("once-throws")));
+    }
+
+    @Test
+    void debounceAndThrottleWorkWithOtherExecutionModes() throws Exception {
+        List<Object> debounced = new CopyOnWriteArrayList<>();
+        bus.onTopic("d").debounce(Duration.ofSeconds(5)).mode(ExecutionMode.single()).subscribe("debounce-single", m -> debounced.add(m.payload()));
+        Subscription d = bus.listeners().get(0);
+        bus.emit("d", 1);
+        bus.emit("d", 2);
+        Await.until("both matched", () -> d.stats().matched() == 2 && time.pending() == 1);
+        time.advance(Duration.ofSeconds(5));
+        Await.until("debounced call", () -> debounced.size() == 1);
+        assertEquals(List.of(2), debounced);
+
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        List<Object> throttled = new CopyOnWriteArrayList<>();
+        Subscription t = bus.onTopic("t").throttle(Duration.ofSeconds(10)).mode(ExecutionMode.parallel()).subscribe("throttle-parallel", m -> {
+            throttled.add(m.payload());
+            if (m.payload().equals(1)) {
+                started.countDown();
+                release.await(); // still running when the period ends: parallel runs the next call beside it
+            }
+        });
+        bus.emit("t", 1);
+        assertTrue(started.await(20, TimeUnit.SECONDS));
+        bus.emit("t", 2); // within the period: suppressed
+        Await.until("second suppressed", () -> t.stats().suppressed() == 1);
+        time.advance(Duration.ofSeconds(10));
+        bus.emit("t", 3);
+        Await.until("third ran while the first still runs", () -> throttled.size() == 2);
+        assertEquals(List.of(1, 3), throttled);
+        release.countDown();
+    }
+
+    @Test
+    void holdForRechecksTheStateCacheWhenItsTimerFires() {
+        List<StateChange> got = new CopyOnWriteArrayList<>();
+        Subscription s = bus.onStateChange("binary_sensor.door").to("on").holdFor(Duration.ofMinutes(2)).subscribe("door-open", got::add);
+        cache.put(st("binary_sensor.door", "on"));
+        change("binary_sensor.door", "off", "on");
+        Await.until("hold started", () -> time.pending() == 1);
+        cache.put(st("binary_sensor.door", "off")); // the cache moved on; its event has not reached the bus yet
+        time.advance(Duration.ofMinutes(2));
+        Await.until("suppressed at the re-check", () -> s.stats().suppressed() == 1);
+        drained();
+        assertTrue(got.isEmpty(), "the cache said the state no longer holds");
+        assertEquals(0, s.stats().invoked());
+    }
+
+    @Test
+    void eachPublishersOrderIsKeptUnderConcurrentLoad() throws Exception {
+        bus.close();
+        bus = newBus(100_000);
+        int publishers = 4;
+        int each = 5_000;
+        Map<Integer, List<Integer>> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        Subscription s = bus.onTopic("load").subscribe("ordered", m -> {
+            int[] p = (int[]) m.payload();
+            seen.computeIfAbsent(p[0], k -> new ArrayList<>()).add(p[1]); // one call at a time: no lock needed
+        });
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < publishers; t++) {
+            int id = t;
+            Thread th = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < each; i++) {
+                    assertTrue(bus.publish(new BusMessage("load", new int[] {id, i}, time.now())));
+                }
+            }, "test-publisher-" + t);
+            th.start();
+            threads.add(th);
+        }
+        go.countDown();
+        for (Thread th : threads) {
+            th.join(60_000);
+        }
+        Await.until("every event handled", () -> s.stats().invoked() == (long) publishers * each);
+        for (int t = 0; t < publishers; t++) {
+            List<Integer> got = seen.get(t);
+            assertEquals(each, got.size(), "publisher " + t);
+            for (int i = 0; i < each; i++) {
+                assertEquals(i, got.get(i), "publisher " + t + " order at " + i);
+            }
+        }
+        assertEquals(0, s.stats().dropped());
+    }
+
+    @Test
     void timeoutInterruptsTheHandlerAndReportsIt() throws Exception {
         List<BusError> errors = new CopyOnWriteArrayList<>();
         CountDownLatch started = new CountDownLatch(1);
@@ -404,6 +565,102 @@ class BusCoreTest {
         release.countDown();
         Await.until("four calls", () -> got.size() == 4);
         assertEquals(List.of(0, 1, 2, 3), got);
+    }
+
+    @Test
+    void queuedDepthCountsCallsThatWillRunNotEventsTheFilterDrops() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        List<Object> got = new CopyOnWriteArrayList<>();
+        Subscription s = bus.onTopic("t").where(m -> ((String) m.payload()).startsWith("match")).mode(ExecutionMode.queued(2))
+                .subscribe("queued-filtered", m -> {
+                    started.countDown();
+                    release.await();
+                    got.add(m.payload());
+                });
+        bus.emit("t", "match-0");
+        assertTrue(started.await(20, TimeUnit.SECONDS));
+        for (int i = 0; i < 50; i++) {
+            bus.emit("t", "noise-" + i); // far more than the depth: none of them may take a call slot
+        }
+        bus.emit("t", "match-1");
+        bus.emit("t", "match-2");
+        bus.emit("t", "match-3"); // the third waiting call: beyond depth 2
+        Await.until("every event filtered", () -> s.stats().received() == 54 && s.stats().matched() == 4);
+        Await.until("one call dropped", () -> s.stats().dropped() == 1);
+        release.countDown();
+        Await.until("three calls", () -> got.size() == 3);
+        drained();
+        assertEquals(List.of("match-0", "match-1", "match-2"), got);
+        assertEquals(1, s.stats().dropped());
+        assertEquals(3, s.stats().invoked());
+    }
+
+    @Test
+    void parallelModeRunsAtMostItsLimitAtOnceAndQueuesTheRest() throws Exception {
+        int n = ListenerRuntime.PARALLEL_LIMIT + 5;
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        Subscription s = bus.onTopic("t").mode(ExecutionMode.parallel()).subscribe("parallel-capped", m -> {
+            peak.accumulateAndGet(running.incrementAndGet(), Math::max);
+            release.await();
+            running.decrementAndGet();
+            done.incrementAndGet();
+        });
+        for (int i = 0; i < n; i++) {
+            bus.emit("t", i);
+        }
+        Await.until("the limit runs", () -> running.get() == ListenerRuntime.PARALLEL_LIMIT && s.stats().matched() == n);
+        drained();
+        assertEquals(ListenerRuntime.PARALLEL_LIMIT, running.get(), "no more than the limit at once");
+        release.countDown();
+        Await.until("every call ran", () -> done.get() == n);
+        assertEquals(ListenerRuntime.PARALLEL_LIMIT, peak.get());
+        assertEquals(0, s.stats().dropped(), "beyond the limit calls wait, they are not dropped");
+    }
+
+    @Test
+    void replacingAListenerWhoseHandlerRunsStallsNeitherOtherRegistrationsNorThatHandler() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch registerNow = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean replaceReturned = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean innerBeforeReplace = new java.util.concurrent.atomic.AtomicBoolean();
+        // a long timeout: replace may wait for this handler for minutes, so nothing below passes by a wait running out
+        Subscription busy = bus.onTopic("busy").timeout(Duration.ofMinutes(10)).subscribe("busy", m -> {
+            entered.countDown();
+            registerNow.await();
+            bus.onTopic("inner").subscribe("inner", x -> { }); // a handler registering a listener while it is being replaced
+            innerBeforeReplace.set(!replaceReturned.get());
+        });
+        bus.emit("busy", 1);
+        assertTrue(entered.await(20, TimeUnit.SECONDS), "handler entered");
+        List<String> replacement = new CopyOnWriteArrayList<>();
+        Thread replacer = new Thread(() -> {
+            bus.onTopic("busy").ifExists(IfExists.REPLACE).subscribe("busy", m -> replacement.add("new"));
+            replaceReturned.set(true);
+        }, "test-replacer");
+        replacer.start();
+        Await.until("replace waits for the running handler", () -> replaceReturned.get() || replacer.getState() == Thread.State.WAITING
+                || replacer.getState() == Thread.State.TIMED_WAITING);
+        assertFalse(replaceReturned.get(), "replace returned while the old handler still ran");
+        assertTrue(busy.isCancelled(), "the old listener is cancelled at once");
+
+        // meanwhile other registrations go through
+        java.util.concurrent.Future<Subscription> other = pool.submit(() -> bus.onTopic("other").subscribe("other", m -> { }));
+        Subscription o = other.get(20, TimeUnit.SECONDS);
+        assertFalse(replaceReturned.get(), "the other registration did not wait for the replace");
+        assertFalse(o.isCancelled());
+
+        // and the running handler may register too: it must not wait for the replace that waits for it
+        registerNow.countDown();
+        replacer.join(20_000);
+        assertTrue(replaceReturned.get(), "replace returned once the old handler finished");
+        assertTrue(innerBeforeReplace.get(), "the handler registered its listener before the replace returned");
+        bus.emit("busy", 2);
+        Await.until("the replacement handles the topic", () -> replacement.size() == 1);
+        assertEquals(List.of("busy", "inner", "other"), bus.listeners().stream().map(Subscription::name).sorted().toList());
     }
 
     @Test
@@ -521,6 +778,49 @@ class BusCoreTest {
     }
 
     @Test
+    void ingressOverflowRefusesTheNewestCountsItAndReportsIt() throws Exception {
+        CountDownLatch routerHeld = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        BusCore b = new BusCore(time, pool, () -> cache, 1000, 3, records::add, e -> {
+            if (e instanceof BusMessage m && "hold".equals(m.topic())) {
+                routerHeld.countDown();
+                try {
+                    release.await(20, TimeUnit.SECONDS); // the router waits here: the ingress fills up
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, LoggerFactory.getLogger(BusCoreTest.class));
+        List<Long> reports = new CopyOnWriteArrayList<>();
+        b.onIngressDrops(reports::add);
+        try {
+            List<Object> got = new CopyOnWriteArrayList<>();
+            b.onTopic("t").subscribe("t", m -> got.add(m.payload()));
+            b.emit("hold", null);
+            assertTrue(routerHeld.await(20, TimeUnit.SECONDS), "router took the hold event");
+            List<Boolean> accepted = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                accepted.add(b.publish(new BusMessage("t", i, time.now())));
+            }
+            assertEquals(List.of(true, true, true, false, false), accepted, "an ingress of 3 takes 3, refuses the newest");
+            assertEquals(2, b.ingressDropped());
+            assertEquals(List.of(1L), reports, "reported at the first drop, then at most every 10 s");
+            assertEquals(4, b.published());
+            release.countDown();
+            Await.until("the three accepted delivered", () -> got.size() == 3);
+            assertEquals(List.of(0, 1, 2), got);
+            assertEquals(2, b.ingressDropped());
+        } finally {
+            release.countDown();
+            b.close();
+        }
+        assertEquals("dispatcher running; HA events connected; state changes from the state cache; 2 events dropped at ingress (queue full)",
+                EventBusService.readyReason(true, true, 2));
+        assertEquals("dispatcher running; HA events waiting for a connection; state changes waiting for the state cache",
+                EventBusService.readyReason(false, false, 0));
+    }
+
+    @Test
     void invalidCombinationsAreRejectedAtRegistration() {
         Duration s = Duration.ofSeconds(1);
         assertMessage("debounce and throttle", () -> bus.onTopic("t").debounce(s).throttle(s).subscribe("x", m -> { }));
@@ -579,6 +879,9 @@ class BusCoreTest {
         bus.publish(haEvent("my_event", Map.of()));
         bus.publish(haEvent("other", Map.of()));
         Await.until("all", () -> typed.size() == 1 && all.size() == 2);
+        drained();
+        assertEquals(List.of("my_event"), typed.stream().map(HaEvent::eventType).toList(), "the typed listener got only its type");
+        assertEquals(List.of("my_event", "other"), all.stream().map(HaEvent::eventType).toList());
     }
 
     @Test

@@ -20,9 +20,10 @@ import org.osgi.annotation.versioning.ProviderType;
  * <p>Wall-clock schedules are computed in {@link Clock#zone()} and are DST-safe: a wall time that
  * does not exist on a spring-forward day runs at the first valid instant after it (the transition);
  * a wall time that occurs twice on a fall-back day runs once, at its first occurrence. Cron
- * expressions with a fixed hour follow the same rule; cron expressions that fire several times an
- * hour (a wildcard or stepped hour field) fire at every real instant whose wall time matches, so a
- * repeated fall-back hour runs in both offsets and a skipped spring-forward hour does not run.
+ * expressions of fixed times of day follow the same rule; sub-daily ("wildcard") cron expressions,
+ * whose second, minute or hour field starts with {@code *}, fire at every real instant whose wall
+ * time matches, so a repeated fall-back hour runs in both offsets and a skipped spring-forward hour
+ * does not run (the DST behaviour of Vixie/ISC cron).
  *
  * <p>A schedule that is malformed or never fires is refused at registration with an
  * {@link InvalidScheduleException} naming the expression and the position of the error.
@@ -74,6 +75,8 @@ public interface Scheduler {
      * ({@code JAN}, {@code MON}), {@code L} (last day of the month); day-of-week 0 and 7 are Sunday.
      * When both day fields are restricted, a day matching either runs (classic cron). Macros:
      * {@code @yearly}, {@code @monthly}, {@code @weekly}, {@code @daily}, {@code @hourly}.
+     * Across DST changes see the class comment: {@code 0 * * * *} runs in both offsets of a repeated
+     * hour, {@code 30 2 * * *} once.
      *
      * @throws InvalidScheduleException when malformed or never firing, naming the position
      */

@@ -122,6 +122,17 @@ class SchedulerServiceIT {
     }
 
     @Test
+    void anUnusableConfiguredLocationIsIgnoredAndTheSchedulerStaysReady() throws Exception {
+        Scheduler s = restartScheduler(Map.of("latitude", "north", "longitude", "8.5"));
+        Await.until("scheduler ready", WAIT, () -> Platform.isReady(context, "scheduler"));
+        assertEquals(java.util.Optional.empty(), s.location(), "a latitude that is not a number is ignored (and logged)");
+        s = restartScheduler(Map.of("latitude", "91", "longitude", "8.5"));
+        assertEquals(java.util.Optional.empty(), s.location(), "a latitude outside -90..90 is ignored (and logged)");
+        JobHandle h = s.runAtSun(SunEvent.SUNRISE, Duration.ZERO, () -> { }, JobOptions.builder().name("it-ss-bad").group(GROUP).build());
+        assertEquals(JobStatus.WAITING, h.status());
+    }
+
+    @Test
     void aSunJobRegisteredBeforeGetConfigAnswersIsPlannedOnceItDoes() throws Exception {
         home = SimulatedHome.start(context, configAdmin, scr);
         Scheduler s = restartScheduler(Map.of());

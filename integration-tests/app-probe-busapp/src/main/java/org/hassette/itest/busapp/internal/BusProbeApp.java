@@ -59,11 +59,11 @@ public class BusProbeApp implements App, BusProbe {
         listen("topic", bus.onTopic("it/emitter/*"), (BusMessage m) -> see("topic", m.topic() + "=" + m.payload()));
         // ---- options ----
         listen("once", bus.onStateChange("input_number.it_bp_once").once(), (StateChange c) -> see("once", String.valueOf(c.newValue())));
-        listen("debounce", bus.onStateChange("input_number.it_bp_debounce").debounce(Duration.ofSeconds(2)),
+        listen("debounce", bus.onStateChange("input_number.it_bp_debounce").debounce(Duration.ofSeconds(3)),
                 (StateChange c) -> see("debounce", String.valueOf(c.newValue())));
         listen("throttle", bus.onStateChange("input_number.it_bp_throttle").throttle(Duration.ofMinutes(5)),
                 (StateChange c) -> see("throttle", String.valueOf(c.newValue())));
-        listen("hold", bus.onStateChange("binary_sensor.it_bp_door").to("on").holdFor(Duration.ofSeconds(3)),
+        listen("hold", bus.onStateChange("binary_sensor.it_bp_door").to("on").holdFor(Duration.ofSeconds(4)),
                 (StateChange c) -> see("hold", c.oldValue() + "->" + c.newValue()));
         listen("immediate", bus.onStateChange("sensor.it_bp_seed").immediate(),
                 (StateChange c) -> see("immediate", (c.immediate() ? "immediate:" : "change:") + c.newValue()));

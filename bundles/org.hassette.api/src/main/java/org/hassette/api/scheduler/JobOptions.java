@@ -162,16 +162,16 @@ public final class JobOptions {
             return this;
         }
 
-        /**
-         * Runs only while every constraint allows it; otherwise the run is recorded as skipped with
-         * the verdict's message, e.g. {@code constraint: quiet-hours: inside 22:00–07:00 (now 23:14)}.
-         */
         /** Overlap policy, see {@link JobOptions#mode()}. */
         public Builder mode(org.hassette.api.bus.ExecutionMode mode) {
             this.mode = Objects.requireNonNull(mode, "mode");
             return this;
         }
 
+        /**
+         * Runs only while every constraint allows it; otherwise the run is recorded as skipped with
+         * the verdict's message, e.g. {@code constraint: quiet-hours: inside 22:00–07:00 (now 23:14)}.
+         */
         public Builder constrainedBy(Constraint... constraints) {
             for (Constraint c : constraints) {
                 this.constraints.add(Objects.requireNonNull(c, "constraint"));

@@ -19,13 +19,20 @@ import org.osgi.annotation.versioning.ProviderType;
  *
  * <p>Wall-clock schedules are computed in {@link Clock#zone()} and are DST-safe: a wall time that
  * does not exist on a spring-forward day runs at the first valid instant after it (the transition);
- * a wall time that occurs twice on a fall-back day runs once, at its first occurrence.
+ * a wall time that occurs twice on a fall-back day runs once, at its first occurrence. Cron
+ * expressions of fixed times of day follow the same rule; sub-daily ("wildcard") cron expressions,
+ * whose second, minute or hour field starts with {@code *}, fire at every real instant whose wall
+ * time matches, so a repeated fall-back hour runs in both offsets and a skipped spring-forward hour
+ * does not run (the DST behaviour of Vixie/ISC cron).
  *
  * <p>A schedule that is malformed or never fires is refused at registration with an
  * {@link InvalidScheduleException} naming the expression and the position of the error.
  */
 @ProviderType
 public interface Scheduler {
+
+    /** The shortest interval {@link #runEvery} accepts (10 ms): shorter ones would keep the timer busy. */
+    Duration MIN_INTERVAL = Duration.ofMillis(10);
 
     /** The clock jobs are scheduled by. */
     Clock clock();
@@ -43,8 +50,17 @@ public interface Scheduler {
      * Runs {@code task} every {@code interval} on the grid {@code start + k * interval}: at {@code start}
      * if it is now or later, otherwise at the first grid point from now on. Intervals are absolute
      * durations (a 1-hour interval stays 1 hour across DST changes).
+     *
+     * @throws InvalidScheduleException when {@code interval} is shorter than {@link #MIN_INTERVAL}
      */
     JobHandle runEvery(Duration interval, ZonedDateTime start, ScheduledTask task, JobOptions options);
+
+    /**
+     * Registers {@code task} without a schedule: a manual job, listed with status
+     * {@link JobStatus#MANUAL} and no next run, that runs only when {@link JobHandle#runNow()} is
+     * called (with its options: {@code where}, constraints, mode, timeout, error handler).
+     */
+    JobHandle register(ScheduledTask task, JobOptions options);
 
     /** Runs {@code task} every {@code interval}, first one interval from now. */
     JobHandle runEvery(Duration interval, ScheduledTask task, JobOptions options);
@@ -59,6 +75,8 @@ public interface Scheduler {
      * ({@code JAN}, {@code MON}), {@code L} (last day of the month); day-of-week 0 and 7 are Sunday.
      * When both day fields are restricted, a day matching either runs (classic cron). Macros:
      * {@code @yearly}, {@code @monthly}, {@code @weekly}, {@code @daily}, {@code @hourly}.
+     * Across DST changes see the class comment: {@code 0 * * * *} runs in both offsets of a repeated
+     * hour, {@code 30 2 * * *} once.
      *
      * @throws InvalidScheduleException when malformed or never firing, naming the position
      */
@@ -66,9 +84,10 @@ public interface Scheduler {
 
     /**
      * Runs {@code task} every day at {@code event} plus {@code offset} (negative: before), computed
-     * from {@link #location()}. Days without the event (polar day or night) are skipped.
-     *
-     * @throws IllegalStateException when no location is known
+     * from {@link #location()}. Days without the event (polar day or night) are skipped: the job runs
+     * on the next day that has it. While no location is known (Home Assistant's {@code get_config} has
+     * not answered yet and none is configured) the job is {@link JobStatus#WAITING} and is planned as
+     * soon as a location arrives; it is planned again whenever the location changes.
      */
     JobHandle runAtSun(SunEvent event, Duration offset, ScheduledTask task, JobOptions options);
 
@@ -78,7 +97,7 @@ public interface Scheduler {
      * the next-dawn attribute of {@code sun.sun}. A value with a date ({@code 2026-11-28T07:30:00+01:00},
      * {@code 2026-11-28 07:30:00}, {@code 2026-11-28}) runs once at that instant (local values in the
      * scheduler's zone); a time without a date ({@code 07:30:00}) runs every day at that time. While the
-     * entity is unknown, unavailable or holds a past instant the job waits (status COMPLETED) and is
+     * entity is unknown, unavailable or holds a past instant the job waits (status {@link JobStatus#WAITING}) and is
      * planned again on the next change.
      *
      * @param attribute attribute holding the time, or {@code null} for the state

@@ -4,7 +4,7 @@
  * with a {@link org.hassette.api.scheduler.VirtualClock} for tests in virtual time.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.hassette.api.scheduler;
 
 import org.osgi.annotation.bundle.Export;

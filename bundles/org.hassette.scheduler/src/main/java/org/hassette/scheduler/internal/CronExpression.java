@@ -1,10 +1,13 @@
 package org.hassette.scheduler.internal;
 
+import java.time.Duration;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.Month;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.ZoneOffset;
 import java.util.BitSet;
 import java.util.Locale;
 import java.util.Map;
@@ -116,11 +119,22 @@ final class CronExpression implements Trigger {
         }
         for (int f = 0; f < count; f++) {
             parseField(layout[f], fields[f], starts[f]);
+            if ((layout[f] == Field.SECOND || layout[f] == Field.MINUTE || layout[f] == Field.HOUR) && fields[f].startsWith("*")) {
+                realTime = true;
+            }
         }
         domStart = positionsValid ? starts[count - 3] + 1 : 0;
     }
 
     private int domStart;
+    /**
+     * A wildcard expression (its second, minute or hour field starts with {@code *}): it fires at every
+     * real instant whose wall time matches, so a repeated fall-back hour fires in both offsets and a
+     * skipped spring-forward hour does not fire. Other expressions (fixed times of day) follow the daily
+     * rule of {@link WallTime#resolve}: a skipped time runs at the transition, a repeated one once.
+     * This is how Vixie/ISC cron treats "wildcard" and "fixed-time" jobs across DST changes.
+     */
+    private boolean realTime;
 
     private void parseField(Field field, String text, int offset) {
         BitSet target = switch (field) {
@@ -309,6 +323,13 @@ final class CronExpression implements Trigger {
                 }
                 for (int m = minutes.nextSetBit(0); m >= 0; m = minutes.nextSetBit(m + 1)) {
                     for (int s = seconds.nextSetBit(0); s >= 0; s = seconds.nextSetBit(s + 1)) {
+                        if (realTime) {
+                            ZonedDateTime candidate = earliestAfter(day.atTime(h, m, s), after);
+                            if (candidate != null) {
+                                return earliestNear(candidate, after);
+                            }
+                            continue;
+                        }
                         ZonedDateTime candidate = WallTime.resolve(day, LocalTime.of(h, m, s), zone);
                         if (candidate.isAfter(after)) {
                             return candidate;
@@ -318,6 +339,57 @@ final class CronExpression implements Trigger {
             }
         }
         return null;
+    }
+
+    /** The earliest real instant with wall time {@code local} after {@code after}; none in a gap. */
+    private ZonedDateTime earliestAfter(LocalDateTime local, ZonedDateTime after) {
+        for (ZoneOffset offset : zone.getRules().getValidOffsets(local)) { // the earlier instant (larger offset) first
+            ZonedDateTime z = ZonedDateTime.ofStrict(local, offset, zone);
+            if (z.isAfter(after)) {
+                return z;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * {@code found} is the first match in wall-time order. Across a fall-back that is not always the
+     * first in real time: after 02:00 CEST, 02:00 CET comes first in wall-time order but 02:15 CEST
+     * comes earlier. When a fall-back lies between {@code after} and {@code found}, every wall time
+     * around them is checked (bounded: the window is the span between them plus the repeated hours).
+     */
+    private ZonedDateTime earliestNear(ZonedDateTime found, ZonedDateTime after) {
+        java.time.zone.ZoneOffsetTransition t = zone.getRules().nextTransition(after.toInstant().minusSeconds(1));
+        if (t == null || t.isGap() || t.getInstant().isAfter(found.toInstant())) {
+            return found;
+        }
+        Duration repeated = t.getDuration().negated();
+        ZonedDateTime best = found;
+        LocalDateTime local = after.withZoneSameInstant(zone).toLocalDateTime().minus(repeated).withNano(0);
+        LocalDateTime until = found.toLocalDateTime().plus(repeated);
+        while (!local.isAfter(until)) {
+            LocalDate d = local.toLocalDate();
+            if (!matches(d)) {
+                local = d.plusDays(1).atStartOfDay();
+                continue;
+            }
+            if (!hours.get(local.getHour())) {
+                local = local.withMinute(0).withSecond(0).plusHours(1);
+                continue;
+            }
+            if (!minutes.get(local.getMinute())) {
+                local = local.withSecond(0).plusMinutes(1);
+                continue;
+            }
+            if (seconds.get(local.getSecond())) {
+                ZonedDateTime z = earliestAfter(local, after);
+                if (z != null && z.isBefore(best)) {
+                    best = z;
+                }
+            }
+            local = local.plusSeconds(1);
+        }
+        return best;
     }
 
     @Override

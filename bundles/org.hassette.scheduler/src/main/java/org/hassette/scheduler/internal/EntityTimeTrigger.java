@@ -88,4 +88,9 @@ final class EntityTimeTrigger implements Trigger {
     public String describe() {
         return "at the time in " + entityId + (attribute == null ? "" : "." + attribute) + (offset.isZero() ? "" : " " + offset);
     }
+
+    @Override
+    public boolean waitsForInput() {
+        return true;
+    }
 }

@@ -169,8 +169,10 @@ public final class SchedulerEngine implements Scheduler, VirtualClock.Listener {
 
     @Override
     public JobHandle runEvery(Duration interval, ZonedDateTime start, ScheduledTask task, JobOptions options) {
-        if (interval.isNegative() || interval.isZero()) {
-            throw new InvalidScheduleException(String.valueOf(interval), 0, "an interval must be positive");
+        Objects.requireNonNull(interval, "interval");
+        if (interval.compareTo(MIN_INTERVAL) < 0) {
+            throw new InvalidScheduleException(String.valueOf(interval), 0, "an interval must be at least "
+                    + MIN_INTERVAL.toMillis() + " ms (Scheduler.MIN_INTERVAL), was " + describe(interval));
         }
         return register(new EveryTrigger(interval, start), task, options, interval.toString());
     }
@@ -178,6 +180,19 @@ public final class SchedulerEngine implements Scheduler, VirtualClock.Listener {
     @Override
     public JobHandle runEvery(Duration interval, ScheduledTask task, JobOptions options) {
         return runEvery(interval, clock.zonedNow().plus(interval), task, options);
+    }
+
+    private static String describe(Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            return d.toString();
+        }
+        long nanos = d.toNanos();
+        return nanos % 1_000_000 == 0 ? nanos / 1_000_000 + " ms" : nanos % 1000 == 0 ? nanos / 1000 + " µs" : nanos + " ns";
+    }
+
+    @Override
+    public JobHandle register(ScheduledTask task, JobOptions options) {
+        return register(ManualTrigger.INSTANCE, task, options, "manual", true);
     }
 
     @Override
@@ -193,11 +208,14 @@ public final class SchedulerEngine implements Scheduler, VirtualClock.Listener {
     @Override
     public JobHandle runAtSun(SunEvent event, Duration offset, ScheduledTask task, JobOptions options) {
         Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(offset, "offset");
         if (location.get().isEmpty()) {
-            throw new IllegalStateException("Cannot schedule at " + event.name().toLowerCase()
-                    + ": no location is known; connect Home Assistant or configure latitude and longitude of org.hassette.scheduler");
+            LOG.info("No location known yet for {}: the job waits until Home Assistant's get_config answers "
+                    + "(or latitude and longitude of org.hassette.scheduler are configured)", event.name().toLowerCase());
         }
-        return register(new SunTrigger(event, offset, clock.zone(), location), task, options, event + " " + offset);
+        // without a location the job is WAITING and planned by locationChanged()
+        return register(new SunTrigger(event, offset, clock.zone(), location), task, options, event + " " + offset,
+                location.get().isEmpty());
     }
 
     @Override
@@ -224,6 +242,37 @@ public final class SchedulerEngine implements Scheduler, VirtualClock.Listener {
                 }
             }
             return ids;
+        }
+    }
+
+    /**
+     * The location changed (Home Assistant's {@code get_config} answered, or it moved): every sun job
+     * is planned again from now, a waiting one for the first time.
+     */
+    public void locationChanged() {
+        boolean changed = false;
+        synchronized (lock) {
+            Instant now = clock.now();
+            for (Job job : jobs.values()) {
+                if (job.trigger instanceof SunTrigger t && job.status != JobStatus.CANCELLED) {
+                    if (job.pending != null) {
+                        job.pending.cancelled = true;
+                        job.pending = null;
+                    }
+                    ZonedDateTime first;
+                    try {
+                        first = t.first(now.atZone(clock.zone()));
+                    } catch (RuntimeException e) {
+                        LOG.warn("Job '{}' cannot compute its sun time: {}", job.name, e.toString());
+                        first = null;
+                    }
+                    job.plan(first, now);
+                    changed = true;
+                }
+            }
+        }
+        if (changed) {
+            wakeup.run();
         }
     }
 
@@ -429,10 +478,11 @@ public final class SchedulerEngine implements Scheduler, VirtualClock.Listener {
             nominal = next;
             if (next == null) {
                 pending = null;
-                status = JobStatus.COMPLETED;
+                status = trigger == ManualTrigger.INSTANCE ? JobStatus.MANUAL
+                        : trigger.waitsForInput() ? JobStatus.WAITING : JobStatus.COMPLETED;
                 return;
             }
-            status = JobStatus.SCHEDULED; // an entity-timed job waiting for a value comes back to life
+            status = JobStatus.SCHEDULED; // a job waiting for a value or a location comes back to life
             Instant fireAt = next.toInstant().plus(jitter());
             if (fireAt.isBefore(now)) {
                 fireAt = now;

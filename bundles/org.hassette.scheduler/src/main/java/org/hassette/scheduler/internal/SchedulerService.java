@@ -121,8 +121,12 @@ public class SchedulerService {
             try {
                 Location l = new Location(number(cfg.get("latitude")), number(cfg.get("longitude")),
                         cfg.get("elevation") == null ? 0 : number(cfg.get("elevation")));
+                Location before = fromHomeAssistant;
                 fromHomeAssistant = l;
-                LOG.info("Sun events use Home Assistant's location {}", l);
+                if (!l.equals(before)) {
+                    LOG.info("Sun events use Home Assistant's location {}", l);
+                    engine.locationChanged(); // sun jobs waiting for a location are planned now
+                }
             } catch (RuntimeException bad) {
                 LOG.warn("Home Assistant's get_config has no usable location ({}); using the configured one", bad.getMessage());
             }

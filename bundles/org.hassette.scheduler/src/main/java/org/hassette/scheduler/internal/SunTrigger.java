@@ -55,4 +55,9 @@ final class SunTrigger implements Trigger {
     public String describe() {
         return event.name().toLowerCase() + (offset.isZero() ? "" : (offset.isNegative() ? " - " + offset.negated() : " + " + offset));
     }
+
+    @Override
+    public boolean waitsForInput() {
+        return true;
+    }
 }

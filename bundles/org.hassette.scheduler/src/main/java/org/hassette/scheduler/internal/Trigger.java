@@ -13,4 +13,12 @@ interface Trigger {
 
     /** The schedule for humans. */
     String describe();
+
+    /**
+     * Whether a missing run means the job waits for input (a location, an entity value) rather than
+     * being done: such a job is {@link org.hassette.api.scheduler.JobStatus#WAITING} instead of COMPLETED.
+     */
+    default boolean waitsForInput() {
+        return false;
+    }
 }

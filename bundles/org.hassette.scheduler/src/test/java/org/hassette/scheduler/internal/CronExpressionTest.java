@@ -2,7 +2,9 @@ package org.hassette.scheduler.internal;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.time.ZonedDateTime;
 import org.hassette.api.scheduler.InvalidScheduleException;
 import org.junit.jupiter.api.Test;
@@ -75,6 +77,78 @@ class CronExpressionTest {
         ZonedDateTime first = cron.next(ZonedDateTime.parse("2026-10-25T00:00+02:00[Europe/Berlin]"));
         assertEquals(ZonedDateTime.parse("2026-10-25T02:30+02:00[Europe/Berlin]").toInstant(), first.toInstant());
         assertEquals(ZonedDateTime.parse("2026-10-26T02:30+01:00[Europe/Berlin]").toInstant(), cron.next(first).toInstant());
+    }
+
+    /** All runs of {@code expr} in (from, until], as instants with their offsets. */
+    static List<String> runs(String expr, String from, String until, ZoneId zone) {
+        CronExpression cron = CronExpression.parse(expr, zone);
+        List<String> out = new java.util.ArrayList<>();
+        ZonedDateTime end = ZonedDateTime.parse(until).withZoneSameInstant(zone);
+        for (ZonedDateTime t = cron.next(ZonedDateTime.parse(from).withZoneSameInstant(zone)); !t.isAfter(end); t = cron.next(t)) {
+            out.add(t.toOffsetDateTime().toString());
+            if (out.size() > 1000) {
+                throw new AssertionError("runaway: " + out.subList(0, 10));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void hourlyCronRunsInBothOffsetsOfTheRepeatedFallBackHour() {
+        // Berlin 2026-10-25: 03:00 CEST -> 02:00 CET; wall times 02:00-02:59 happen twice
+        assertEquals(List.of("2026-10-25T01:00+02:00", "2026-10-25T02:00+02:00", "2026-10-25T02:00+01:00",
+                "2026-10-25T03:00+01:00", "2026-10-25T04:00+01:00"),
+                runs("0 * * * *", "2026-10-25T00:30+02:00", "2026-10-25T04:00+01:00", BERLIN));
+        assertEquals(runs("0 * * * *", "2026-10-25T00:30+02:00", "2026-10-25T04:00+01:00", BERLIN),
+                runs("@hourly", "2026-10-25T00:30+02:00", "2026-10-25T04:00+01:00", BERLIN));
+    }
+
+    @Test
+    void quarterHourCronKeepsItsSpacingAcrossFallBack() {
+        List<String> r = runs("*/15 * * * *", "2026-10-25T01:50+02:00", "2026-10-25T03:10+01:00", BERLIN);
+        assertEquals(List.of("2026-10-25T02:00+02:00", "2026-10-25T02:15+02:00", "2026-10-25T02:30+02:00", "2026-10-25T02:45+02:00",
+                "2026-10-25T02:00+01:00", "2026-10-25T02:15+01:00", "2026-10-25T02:30+01:00", "2026-10-25T02:45+01:00",
+                "2026-10-25T03:00+01:00"), r);
+        assertEveryGap(r, Duration.ofMinutes(15));
+    }
+
+    @Test
+    void subDailyCronSkipsTheMissingSpringForwardHour() {
+        // Berlin 2026-03-29: 02:00 CET -> 03:00 CEST; no wall time 02:xx exists, so nothing matches it
+        List<String> quarter = runs("*/15 * * * *", "2026-03-29T01:20+01:00", "2026-03-29T03:30+02:00", BERLIN);
+        assertEquals(List.of("2026-03-29T01:30+01:00", "2026-03-29T01:45+01:00", "2026-03-29T03:00+02:00",
+                "2026-03-29T03:15+02:00", "2026-03-29T03:30+02:00"), quarter);
+        assertEveryGap(quarter, Duration.ofMinutes(15));
+        assertEquals(List.of("2026-03-29T01:30+01:00", "2026-03-29T03:30+02:00", "2026-03-29T04:30+02:00"),
+                runs("30 * * * *", "2026-03-29T01:00+01:00", "2026-03-29T04:30+02:00", BERLIN),
+                "no extra run at the transition: 03:00 does not match minute 30");
+        assertEquals(List.of("2026-03-29T01:00+01:00", "2026-03-29T03:00+02:00", "2026-03-29T04:00+02:00"),
+                runs("0 * * * *", "2026-03-29T00:30+01:00", "2026-03-29T04:00+02:00", BERLIN));
+    }
+
+    @Test
+    void fixedHourCronKeepsTheDailyRuleAcrossBothChanges() {
+        // a fixed time of day runs once on the fall-back day, and at the transition on the spring-forward day
+        assertEquals(List.of("2026-10-25T02:30+02:00", "2026-10-26T02:30+01:00"),
+                runs("30 2 * * *", "2026-10-25T00:00+02:00", "2026-10-26T03:00+01:00", BERLIN));
+        assertEquals(List.of("2026-10-25T02:00+02:00", "2026-10-25T03:00+01:00"),
+                runs("0 2-3 * * *", "2026-10-25T00:00+02:00", "2026-10-25T12:00+01:00", BERLIN));
+        assertEquals(List.of("2026-03-29T03:00+02:00", "2026-03-30T02:30+02:00"),
+                runs("30 2 * * *", "2026-03-29T00:00+01:00", "2026-03-30T03:00+02:00", BERLIN));
+    }
+
+    @Test
+    void secondsWildcardAcrossFallBackVisitsBothOffsets() {
+        List<String> r = runs("*/20 59 2 * * *", "2026-10-25T02:58+02:00", "2026-10-25T03:00+01:00", BERLIN);
+        assertEquals(List.of("2026-10-25T02:59+02:00", "2026-10-25T02:59:20+02:00", "2026-10-25T02:59:40+02:00",
+                "2026-10-25T02:59+01:00", "2026-10-25T02:59:20+01:00", "2026-10-25T02:59:40+01:00"), r);
+    }
+
+    static void assertEveryGap(List<String> runs, Duration gap) {
+        for (int i = 1; i < runs.size(); i++) {
+            assertEquals(gap, Duration.between(java.time.OffsetDateTime.parse(runs.get(i - 1)), java.time.OffsetDateTime.parse(runs.get(i))),
+                    runs.get(i - 1) + " -> " + runs.get(i));
+        }
     }
 
     @Test

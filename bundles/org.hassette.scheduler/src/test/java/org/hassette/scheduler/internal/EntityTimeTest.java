@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.hassette.api.scheduler.InvalidScheduleException;
 import org.hassette.api.scheduler.JobHandle;
 import org.hassette.api.scheduler.JobOptions;
+import org.hassette.api.scheduler.JobInfo;
 import org.hassette.api.scheduler.JobStatus;
 import org.hassette.api.scheduler.VirtualClock;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,7 +49,7 @@ class EntityTimeTest {
         assertEquals(ZonedDateTime.parse("2026-03-27T18:20+01:00[Europe/Berlin]"), h.nextRun().orElseThrow());
         clock.advance(Duration.ofHours(7));
         assertEquals(List.of(ZonedDateTime.parse("2026-03-27T18:20+01:00[Europe/Berlin]")), runs);
-        assertEquals(JobStatus.COMPLETED, h.status());
+        assertEquals(JobStatus.WAITING, h.status(), "ran; waits for the entity's next time");
     }
 
     @Test
@@ -59,7 +60,7 @@ class EntityTimeTest {
         assertEquals(ZonedDateTime.parse("2026-03-27T12:30+01:00[Europe/Berlin]"), h.nextRun().orElseThrow());
         clock.advance(Duration.ofHours(3));
         assertEquals(1, runs.size(), "ran at the changed time only, not also at the old one");
-        assertEquals(JobStatus.COMPLETED, h.status());
+        assertEquals(JobStatus.WAITING, h.status());
         set("sensor.next_pickup", "2026-03-28T08:00:00+01:00");
         assertEquals(JobStatus.SCHEDULED, h.status());
         clock.advance(Duration.ofDays(1));
@@ -86,7 +87,8 @@ class EntityTimeTest {
     @Test
     void unknownUnavailableAndPastValuesWaitForTheNextChange() {
         JobHandle h = schedule("input_datetime.alarm", null, Duration.ZERO);
-        assertEquals(JobStatus.COMPLETED, h.status(), "no value yet: waiting, not an error");
+        assertEquals(JobStatus.WAITING, h.status(), "no value yet: waiting, not an error");
+        assertEquals(List.of(JobStatus.WAITING), scheduler.jobs().stream().map(JobInfo::status).toList(), "listed as waiting");
         set("input_datetime.alarm", "unavailable");
         assertTrue(h.nextRun().isEmpty());
         set("input_datetime.alarm", "2026-03-27 11:00:00");

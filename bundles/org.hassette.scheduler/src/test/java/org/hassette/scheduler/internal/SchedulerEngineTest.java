@@ -161,14 +161,118 @@ class SchedulerEngineTest {
     }
 
     @Test
-    void sunJobsNeedALocationAndRunAtTheEventPlusOffset() {
-        assertThrows(IllegalStateException.class, () -> scheduler.runAtSun(SunEvent.SUNSET, Duration.ZERO, this::record, named("dark")));
-        location = Optional.of(new Location(48.1372, 11.5761, 520));
-        scheduler.runAtSun(SunEvent.SUNSET, Duration.ofMinutes(-15), this::record, named("dark"));
-        clock.advance(Duration.ofDays(2));
-        assertEquals(2, runs.size());
-        ZonedDateTime sunset = scheduler.sunTime(SunEvent.SUNSET, runs.get(0).toLocalDate()).orElseThrow();
-        assertEquals(sunset.minusMinutes(15).toInstant(), runs.get(0).toInstant());
+    void sunJobsWaitForALocationAndRunAtTheEventPlusOffset() {
+        // no location yet (Home Assistant's get_config has not answered): the job waits instead of failing
+        JobHandle h = scheduler.runAtSun(SunEvent.SUNSET, Duration.ofMinutes(-15), this::record, named("dark"));
+        assertEquals(JobStatus.WAITING, h.status());
+        assertTrue(h.nextRun().isEmpty());
+        clock.advance(Duration.ofHours(1));
+        assertTrue(runs.isEmpty());
+        location = Optional.of(new Location(48.1372, 11.5761, 0)); // Munich
+        scheduler.locationChanged();
+        assertEquals(JobStatus.SCHEDULED, h.status());
+        clock.advance(Duration.ofDays(2).plusHours(12));
+        // NOAA Solar Calculator equations (see SunCalculatorTest) for Munich: sunset 2026-03-27 18:36:30 CET,
+        // 2026-03-28 18:37:57 CET, 2026-03-29 19:39:24 CEST (the DST change day); minus 15 minutes, ±2 minutes
+        List<ZonedDateTime> noaa = List.of(ZonedDateTime.parse("2026-03-27T18:21:30+01:00[Europe/Berlin]"),
+                ZonedDateTime.parse("2026-03-28T18:22:57+01:00[Europe/Berlin]"), ZonedDateTime.parse("2026-03-29T19:24:24+02:00[Europe/Berlin]"));
+        assertEquals(3, runs.size(), runs.toString());
+        for (int i = 0; i < 3; i++) {
+            long off = Math.abs(Duration.between(noaa.get(i), runs.get(i)).toSeconds());
+            assertTrue(off <= 120, "run " + runs.get(i) + " vs NOAA " + noaa.get(i));
+        }
+    }
+
+    @Test
+    void aMovedLocationReplansSunJobs() {
+        location = Optional.of(new Location(48.1372, 11.5761, 0)); // Munich
+        JobHandle h = scheduler.runAtSun(SunEvent.SUNSET, Duration.ZERO, this::record, named("dark"));
+        ZonedDateTime munich = h.nextRun().orElseThrow();
+        location = Optional.of(new Location(52.52, 13.405, 0)); // Berlin: sets later in spring
+        scheduler.locationChanged();
+        ZonedDateTime berlin = h.nextRun().orElseThrow();
+        assertEquals(munich.toLocalDate(), berlin.toLocalDate());
+        assertNotEquals(munich, berlin);
+        assertEquals(scheduler.sunTime(SunEvent.SUNSET, berlin.toLocalDate()).orElseThrow(), berlin);
+    }
+
+    @Test
+    void inTheMidnightSunASunsetJobSkipsToTheFirstDayWithASunsetAndNeverSpins() {
+        VirtualClock tromsoClock = VirtualClock.frozenAt(ZonedDateTime.parse("2026-06-21T12:00+02:00[Europe/Oslo]"));
+        SchedulerEngine tromso = new SchedulerEngine(tromsoClock, Runnable::run, new Random(1),
+                () -> Optional.of(new Location(69.6492, 18.9553, 0)));
+        List<ZonedDateTime> sunsets = new ArrayList<>();
+        List<ZonedDateTime> sunrises = new ArrayList<>();
+        JobHandle set = tromso.runAtSun(SunEvent.SUNSET, Duration.ZERO, () -> sunsets.add(tromsoClock.zonedNow()), named("sunset"));
+        JobHandle rise = tromso.runAtSun(SunEvent.SUNRISE, Duration.ZERO, () -> sunrises.add(tromsoClock.zonedNow()), named("sunrise"));
+        // NOAA equations: no sunset in Tromsø until the night of 2026-07-25/26 (00:37 on the 26th); allow a day either way
+        ZonedDateTime first = set.nextRun().orElseThrow();
+        assertTrue(!first.toLocalDate().isBefore(java.time.LocalDate.of(2026, 7, 24))
+                && !first.toLocalDate().isAfter(java.time.LocalDate.of(2026, 7, 27)), first.toString());
+        // sunrise happens (midnight sun: the sun never sets, so it never rises either): also skipped to late July
+        assertTrue(rise.nextRun().orElseThrow().isAfter(ZonedDateTime.parse("2026-07-20T00:00+02:00[Europe/Oslo]")), rise.nextRun().toString());
+        tromsoClock.advance(Duration.ofDays(20));
+        assertEquals(List.of(), sunsets, "no run during the midnight sun");
+        tromsoClock.advanceTo(first.toInstant().plus(Duration.ofDays(3)));
+        assertTrue(sunsets.size() >= 3 && sunsets.size() <= 4, "one run per day once the sun sets again: " + sunsets);
+        assertEquals(first.toInstant(), sunsets.get(0).toInstant());
+        // polar night: from midwinter the first sunrise is mid-January (NOAA: 2027-01-15 11:35), never a busy loop
+        tromsoClock.advanceTo(ZonedDateTime.parse("2026-12-21T12:00+01:00[Europe/Oslo]").toInstant());
+        int before = sunrises.size();
+        ZonedDateTime nextRise = rise.nextRun().orElseThrow();
+        assertTrue(!nextRise.toLocalDate().isBefore(java.time.LocalDate.of(2027, 1, 13))
+                && !nextRise.toLocalDate().isAfter(java.time.LocalDate.of(2027, 1, 17)), nextRise.toString());
+        tromsoClock.advance(Duration.ofDays(20));
+        assertEquals(before, sunrises.size(), "no sunrise run in the polar night");
+        assertEquals(JobStatus.SCHEDULED, rise.status());
+    }
+
+    @Test
+    void aManualJobRunsOnlyWhenAskedAndIsListedAsManual() {
+        location = Optional.empty();
+        JobHandle h = scheduler.register(this::record, JobOptions.builder().name("by-hand").group("tools").build());
+        assertEquals(JobStatus.MANUAL, h.status());
+        assertTrue(h.nextRun().isEmpty());
+        JobInfo info = scheduler.jobs("tools").get(0);
+        assertEquals("by-hand", info.name());
+        assertEquals(JobStatus.MANUAL, info.status());
+        assertTrue(info.schedule().startsWith("manual"), info.schedule());
+        clock.advance(Duration.ofDays(3));
+        assertTrue(runs.isEmpty(), "never runs by itself");
+        h.runNow();
+        assertEquals(1, runs.size());
+        assertTrue(h.info().lastRun().orElseThrow().manual());
+        assertEquals(JobStatus.MANUAL, h.status(), "still manual after a run");
+        assertEquals(1, scheduler.cancelGroup("tools"));
+        assertThrows(IllegalStateException.class, h::runNow);
+    }
+
+    @Test
+    void aManualJobKeepsItsOptions() {
+        AtomicInteger errors = new AtomicInteger();
+        JobHandle h = scheduler.register(() -> { throw new IllegalStateException("boom"); },
+                JobOptions.builder().name("fragile").onError((job, e) -> errors.incrementAndGet()).build());
+        h.runNow();
+        assertEquals(RunOutcome.FAILED, h.info().lastOutcome().orElseThrow());
+        assertEquals(1, errors.get());
+        assertThrows(IllegalArgumentException.class, () -> scheduler.register(this::record, named("fragile")), "names stay unique");
+    }
+
+    @Test
+    void intervalsBelowTheFloorAreRefusedNamingTheValue() {
+        InvalidScheduleException nanos = assertThrows(InvalidScheduleException.class,
+                () -> scheduler.runEvery(Duration.ofNanos(1), this::record, named("spin")));
+        assertTrue(nanos.getMessage().contains("at least 10 ms") && nanos.getMessage().contains("was 1 ns"), nanos.getMessage());
+        InvalidScheduleException ms = assertThrows(InvalidScheduleException.class,
+                () -> scheduler.runEvery(Duration.ofMillis(9), this::record, named("spin")));
+        assertTrue(ms.getMessage().contains("was 9 ms"), ms.getMessage());
+        InvalidScheduleException zero = assertThrows(InvalidScheduleException.class,
+                () -> scheduler.runEvery(Duration.ZERO, this::record, named("spin")));
+        assertTrue(zero.getMessage().contains("PT0S"), zero.getMessage());
+        assertTrue(scheduler.jobs().isEmpty(), "nothing registered");
+        scheduler.runEvery(Duration.ofMillis(10), this::record, named("fast"));
+        clock.advance(Duration.ofMillis(35));
+        assertEquals(3, runs.size());
     }
 
     @Test

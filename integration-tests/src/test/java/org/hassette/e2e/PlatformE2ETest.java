@@ -151,6 +151,50 @@ class PlatformE2ETest {
     }
 
     @Test
+    void whileStartingTheHealthPathsSay503NeverA404() throws Exception {
+        Path home = tmp.resolve("starting");
+        try (PlatformProcess p = PlatformProcess.start(home, PlatformProcess.freePort(), Map.of())) {
+            // every answer from launch to systemready OK, in order (repeats collapsed)
+            java.util.List<String> seen = new java.util.ArrayList<>();
+            boolean placeholder = false;
+            long deadline = System.nanoTime() + START.toNanos();
+            while (true) {
+                assertTrue(System.nanoTime() < deadline, "no systemready OK; answers seen: " + seen + "\n" + p.output());
+                assertTrue(p.process.isAlive(), "the platform exited; answers seen: " + seen + "\n" + p.output());
+                String answer;
+                try {
+                    HttpResponse<String> r = p.get("/system/health/systemready.json", null, null);
+                    answer = Integer.toString(r.statusCode());
+                    if (r.statusCode() == 503 && r.body().contains("its health checks are not registered yet")) {
+                        placeholder = true;
+                        answer = "503 starting";
+                        assertTrue(r.body().contains("\"overallResult\":\"TEMPORARILY_UNAVAILABLE\""), r.body());
+                        assertEquals("1", r.headers().firstValue("Retry-After").orElse(null));
+                    }
+                    if (r.statusCode() == 200 && r.body().contains("\"overallResult\":\"OK\"")) {
+                        seen.add(answer);
+                        break;
+                    }
+                } catch (java.io.IOException notListeningYet) {
+                    answer = "refused";
+                }
+                if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(answer)) {
+                    seen.add(answer);
+                }
+                Thread.sleep(10);
+            }
+            assertTrue(placeholder, "the starting answer was never seen: " + seen);
+            // HTTP opens with the web bundle (same start level): a 404 can only come before its first answer
+            int first = seen.indexOf("503 starting");
+            assertFalse(seen.subList(first, seen.size()).contains("404"), "a 404 while starting: " + seen);
+            HttpResponse<String> alias = p.get("/health/ready", null, null);
+            assertFalse(alias.body().contains("not registered yet"), "Health Check took /health/ready over: " + alias.body());
+            assertTrue(alias.body().contains("\"overallResult\""), alias.body());
+            assertEquals(0, p.terminate(Duration.ofSeconds(30)));
+        }
+    }
+
+    @Test
     void homeFolderThatExistsButCannotBeWrittenIsRefused() throws Exception {
         Path home = tmp.resolve("readonly");
         // the launcher proves the folder writable by creating a probe file; a folder in its place makes

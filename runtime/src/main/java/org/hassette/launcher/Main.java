@@ -125,7 +125,7 @@ public final class Main {
             throws BundleException, IOException {
         Path bundlesDir = installDir().resolve("bundles");
         if (!Files.isDirectory(bundlesDir)) {
-            throw new IOException("bundle folder " + bundlesDir + " is missing; build with 'mvn -B install -DskipTests'");
+            throw new IOException("bundle folder " + bundlesDir + " is missing; build with './hassette' or 'mvn -B package -DskipTests'");
         }
         boolean interactive = System.console() != null;
         System.setProperty("hassette.home", home.root.toString());
@@ -279,8 +279,10 @@ public final class Main {
         if (bsn.equals("org.apache.felix.fileinstall")) {
             return 3;
         }
-        if (bsn.equals("org.apache.felix.scr") || bsn.equals("org.apache.felix.http.jetty12")) {
-            return 10; // HTTP first, as before: it answers (503) before the shell and the core do
+        if (bsn.equals("org.apache.felix.scr") || bsn.equals("org.apache.felix.http.jetty12") || bsn.equals("org.hassette.web")) {
+            // HTTP first, as before: it answers before the shell and the core do; the web bundle with it,
+            // so the health paths say 503 (not 404) until Health Check's own servlets take them over
+            return 10;
         }
         if (bsn.equals("org.hassette.websocket") || bsn.equals("org.hassette.database")) {
             return 12;

@@ -463,6 +463,24 @@ class WebSocketProtocolTest {
     }
 
     @Test
+    void undefinedVariableIsAWarningEventFollowedByTheResultOnlyWithReportErrors() throws Exception {
+        try (TestWsClient c = TestWsClient.ready(sim)) {
+            long sub = c.sendCommand("render_template", "{\"template\":\"a{{ nope }}b\",\"report_errors\":true}");
+            assertTrue(c.await(sub, "result").get("success").asBoolean());
+            JsonNode warning = c.await(sub, "event").get("event");
+            assertEquals("WARNING", warning.get("level").asText(), warning.toString());
+            assertEquals("Template variable warning: 'nope' is undefined when rendering 'a{{ nope }}b'", warning.get("error").asText());
+            assertEquals(List.of("error", "level"), fieldNames(warning));
+            assertEquals("ab", c.await(sub, "event").at("/event/result").asText(), "the result still comes, rendered with Undefined");
+
+            long quiet = c.sendCommand("render_template", "{\"template\":\"a{{ nope }}b\"}");
+            c.await(quiet, "result");
+            JsonNode only = c.await(quiet, "event").get("event");
+            assertEquals("ab", only.get("result").asText(), "without report_errors no warning event: " + only);
+        }
+    }
+
+    @Test
     void getStatesConfigAndServicesHaveHaShapes() throws Exception {
         try (TestWsClient c = TestWsClient.ready(sim)) {
             JsonNode states = c.call("get_states", "{}").get("result");

@@ -153,7 +153,9 @@ final class HaSession {
             }
         } catch (IOException e) {
             close(closed ? closeReason : describe(e));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // an Error too (OutOfMemoryError or StackOverflowError while parsing a hostile frame): the
+            // session ends with a reason and the connection thread reconnects; it must never die
             log.warn("Home Assistant reader failed: " + e);
             close("reader failed: " + e);
         }

@@ -187,8 +187,25 @@ public class HomeAssistantWebsocket {
         dispatcher.close();
     }
 
-    /** The connection thread: connect, serve, and reconnect with backoff until deactivated. */
+    /** The connection thread: never ends while the component is active, whatever is thrown. */
     private void run() {
+        while (running) {
+            try {
+                connectLoop();
+            } catch (Throwable t) { // outside a session (status update, logging): keep the thread, retry after a pause
+                LOG.error("The Home Assistant connection loop failed; restarting it", t);
+                try {
+                    lifecycle.notReady("unexpected error: " + t + " (next in 1 s)");
+                } catch (Throwable ignored) {
+                    // nothing more to do
+                }
+                sleep(1000);
+            }
+        }
+    }
+
+    /** Connect, serve, and reconnect with backoff until deactivated. */
+    private void connectLoop() {
         Backoff backoff = new Backoff(Math.max(1, config.reconnect_base_ms()), Math.max(1, config.reconnect_max_ms()), 0.2);
         int attempt = 0;
         String lastReasonKind = null;
@@ -240,9 +257,17 @@ public class HomeAssistantWebsocket {
                 reason = HaSession.describe(e);
             } catch (ConfigurationException e) {
                 reason = e.getMessage();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // also an Error (OutOfMemoryError, StackOverflowError): this thread is the connection; if it
+                // died, HomeAssistantConnection would stay registered with nobody reading. Abort the session,
+                // withdraw readiness with the reason, back off and reconnect.
                 reason = "unexpected error: " + e;
                 LOG.warn("Unexpected error in the Home Assistant connection", e);
+                HaSession s = current;
+                if (s != null) {
+                    s.abort(reason);
+                }
+                attempt = Math.max(1, attempt);
             }
             current = null;
             if (!running) {
@@ -265,8 +290,15 @@ public class HomeAssistantWebsocket {
     }
 
     private void deliver(java.util.List<org.hassette.api.ha.HaEvent> batch) {
+        Consumer<java.util.List<org.hassette.api.ha.HaEvent>> hook = readerHook;
+        if (hook != null) {
+            hook.accept(batch);
+        }
         dispatcher.offerEvents(batch.size(), () -> listeners.dispatch(batch));
     }
+
+    /** Test seam: runs on the reader thread for every batch before it is queued (null in production). */
+    volatile Consumer<java.util.List<org.hassette.api.ha.HaEvent>> readerHook;
 
     private ScheduledFuture<?> startHeartbeat(HaSession session) {
         long interval = Math.max(1, config.heartbeat_interval_seconds());
@@ -416,7 +448,7 @@ public class HomeAssistantWebsocket {
                 try {
                     return r.body().length == 0 ? null : Json.parse(r.body(), 0, r.body().length);
                 } catch (java.io.IOException bad) {
-                    throw new java.util.concurrent.CompletionException(new HomeAssistantException("invalid_response",
+                    throw new java.util.concurrent.CompletionException(new HomeAssistantException(HomeAssistantException.BAD_RESPONSE,
                             method + " " + path + ": not JSON (" + bad.getMessage() + ")"));
                 }
             });

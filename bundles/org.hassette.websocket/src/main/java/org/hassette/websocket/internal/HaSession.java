@@ -262,7 +262,8 @@ final class HaSession {
             Consumer<Map<String, Object>> sub = subscriptions.get(id);
             if (sub != null) {
                 flush(batch);
-                dispatcher.execute(() -> sub.accept((Map<String, Object>) ev));
+                // bounded like the all-events batches: a slow subscriber loses events (counted), never the reader
+                dispatcher.offerEvents(1, () -> sub.accept((Map<String, Object>) ev));
                 return null;
             }
             log.debug("event for unknown subscription " + id + " ignored");

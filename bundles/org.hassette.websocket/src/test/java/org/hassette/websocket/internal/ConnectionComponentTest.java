@@ -79,4 +79,85 @@ class ConnectionComponentTest {
             }
         }
     }
+
+    /**
+     * Events of subscribing commands go through the same bounded queue as the all-events batches:
+     * while a listener blocks the dispatcher, both kinds are dropped and counted instead of piling up.
+     */
+    @Test
+    void subscriptionEventsAreBoundedAndCountedLikeAllOtherEvents() throws Exception {
+        FakeContext fake = new FakeContext();
+        try (HaSimulator sim = HaSimulator.builder().token(TOKEN).build().start()) {
+            HomeAssistantWebsocket ws = start(fake, sim, Map.of("dispatch_queue_events", 256));
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+            try {
+                Await.until("connected", () -> fake.live(HomeAssistantConnection.class).size() == 1);
+                HomeAssistantConnection c = (HomeAssistantConnection) fake.live(HomeAssistantConnection.class).get(0).service;
+                java.util.concurrent.atomic.AtomicLong typed = new java.util.concurrent.atomic.AtomicLong();
+                c.subscribe("subscribe_events", Map.of("event_type", "typed"), e -> typed.incrementAndGet(), null)
+                        .get(10, java.util.concurrent.TimeUnit.SECONDS);
+                c.onEvent("block", e -> {
+                    blocked.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException ignored) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                sim.fireEvent("block", Map.of());
+                assertTrue(blocked.await(30, java.util.concurrent.TimeUnit.SECONDS), "the dispatcher is blocked");
+                int n = 2000;
+                for (int i = 0; i < n; i++) {
+                    sim.fireEvent("typed", Map.of("i", i));
+                }
+                // 2 × n events reached the reader (all-events and the typed subscription); at most 256 are queued
+                Await.until("subscription events dropped too (dropped " + ws.dispatcher().dropped() + ")",
+                        () -> ws.dispatcher().dropped() >= 2L * n - 256);
+                assertTrue(ws.dispatcher().queuedTasks() <= 256, "queued tasks: " + ws.dispatcher().queuedTasks());
+                assertEquals(ws.dispatcher().dropped(), c.eventsDropped());
+            } finally {
+                release.countDown();
+                ws.deactivate();
+            }
+        }
+    }
+
+    /** A subscribing command is sent again on the new connection, so its subscriber keeps receiving. */
+    @Test
+    void subscriptionsAreRenewedAfterAReconnectAndCloseEndsThemOnTheCurrentConnection() throws Exception {
+        FakeContext fake = new FakeContext();
+        try (HaSimulator sim = HaSimulator.builder().token(TOKEN).build().start()) {
+            sim.setState("sensor.renewed", "a", Map.of());
+            HomeAssistantWebsocket ws = start(fake, sim, Map.of());
+            try {
+                Await.until("connected", () -> fake.live(HomeAssistantConnection.class).size() == 1);
+                HomeAssistantConnection c = (HomeAssistantConnection) fake.live(HomeAssistantConnection.class).get(0).service;
+                List<Object> results = new java.util.concurrent.CopyOnWriteArrayList<>();
+                org.hassette.api.ha.Subscription sub = c.subscribe("render_template",
+                        Map.of("template", "{{ states('sensor.renewed') }}"), e -> results.add(e.get("result")), null)
+                        .get(10, java.util.concurrent.TimeUnit.SECONDS);
+                Await.until("first result", () -> results.contains("a"));
+
+                sim.dropAllConnections();
+                Await.until("reconnected with generation 2", () -> fake.live(HomeAssistantConnection.class).stream()
+                        .anyMatch(r -> generation(r) == 2));
+                Await.until("render_template sent again on the new connection",
+                        () -> sim.recorder().commands("render_template").size() == 2);
+                sim.setState("sensor.renewed", "b", Map.of());
+                Await.until("a change after the reconnect reaches the subscriber: " + results, () -> results.contains("b"));
+
+                long renewedId = ((Number) sim.recorder().commands("render_template").get(1).field("id")).longValue();
+                sub.close();
+                Await.until("unsubscribe_events for the renewed id", () -> sim.recorder().commands("unsubscribe_events").stream()
+                        .anyMatch(u -> ((Number) u.field("subscription")).longValue() == renewedId));
+                sim.dropAllConnections();
+                Await.until("reconnected with generation 3", () -> fake.live(HomeAssistantConnection.class).stream()
+                        .anyMatch(r -> generation(r) == 3));
+                assertEquals(2, sim.recorder().commands("render_template").size(), "a closed subscription is not renewed");
+            } finally {
+                ws.deactivate();
+            }
+        }
+    }
 }

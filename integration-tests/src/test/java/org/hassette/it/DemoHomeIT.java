@@ -86,12 +86,19 @@ class DemoHomeIT {
                 ServiceReference<StateCache> r = context.getServiceReference(StateCache.class);
                 return r != null && context.getService(r).size() == real.states().size();
             });
-
         } finally {
             ws.delete();
-            demo.delete();
             java.nio.file.Files.deleteIfExists(tokenFile);
         }
+        try {
+            // the url is gone again and the demo is still switched on: the demo home comes back
+            Await.until("the demo home runs again once the url is gone", WAIT,
+                    () -> context.getServiceReference(HomeAssistantEndpoint.class) != null);
+        } finally {
+            demo.delete();
+        }
+        Await.until("the demo home stopped with its configuration", WAIT,
+                () -> context.getServiceReference(HomeAssistantEndpoint.class) == null);
         Await.until("connection withdrawn", WAIT, () -> context.getServiceReference(HomeAssistantConnection.class) == null);
     }
 }

@@ -109,6 +109,8 @@ class HomeAssistantE2ETest {
                 assertTrue(status.out().matches("(?s).*\\nstates +core +running +yes +0 +synced " + expected + " entities.*"),
                         "the cache mirrors the configured HA (" + expected + " entities):\n" + status.out());
                 assertFalse(p.output().contains("Demo home"), "no demo apps announced:\n" + p.output());
+                assertTrue(p.output().contains("Home Assistant configured in " + home.resolve("etc").resolve("org.hassette.websocket.cfg")
+                        + ": no demo home"), "the launcher says why there is no demo home:\n" + p.output());
                 try (java.util.stream.Stream<Path> deployed = Files.list(home.resolve("deploy"))) {
                     assertEquals(List.of(), deployed.map(f -> f.getFileName().toString()).toList(), "nothing seeded into deploy/");
                 }

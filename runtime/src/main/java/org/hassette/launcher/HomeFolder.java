@@ -145,6 +145,17 @@ final class HomeFolder {
      * A file that cannot be read counts as configured (safe side: no demo).
      */
     String configuredHaUrl() {
+        java.util.Map.Entry<Path, String> found = haConfiguration();
+        return found == null ? null : found.getValue();
+    }
+
+    /** The file under {@code etc/} that names the Home Assistant, or null (see {@link #configuredHaUrl()}). */
+    Path haConfigurationFile() {
+        java.util.Map.Entry<Path, String> found = haConfiguration();
+        return found == null ? null : found.getKey();
+    }
+
+    private java.util.Map.Entry<Path, String> haConfiguration() {
         for (String ext : List.of(".cfg", ".config")) {
             Path file = etc().resolve(WEBSOCKET_PID + ext);
             if (!Files.isRegularFile(file)) {
@@ -154,10 +165,10 @@ final class HomeFolder {
             try {
                 url = ext.equals(".cfg") ? cfgValue(Files.readString(file), "url") : configValue(Files.readAllLines(file), "url");
             } catch (IOException | RuntimeException e) {
-                return "unreadable " + file.getFileName();
+                return java.util.Map.entry(file, "unreadable " + file.getFileName());
             }
             if (url != null && !url.isBlank()) {
-                return url.trim();
+                return java.util.Map.entry(file, url.trim());
             }
         }
         return null;

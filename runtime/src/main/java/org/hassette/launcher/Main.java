@@ -91,8 +91,7 @@ public final class Main {
             if (etcUrl != null) {
                 // a real HA from etc/: no demo home and no demo apps (they would act on that HA)
                 options.haFromEtc = true;
-                System.out.println("Home Assistant configured in " + home.etc().resolve(HomeFolder.WEBSOCKET_PID + ".cfg|.config")
-                        + ": no demo home");
+                System.out.println("Home Assistant configured in " + home.haConfigurationFile() + ": no demo home");
             }
             if (options.haUrl == null && etcUrl == null) {
                 List<String> demoApps = home.seedDemoApps(installDir().resolve("demo").resolve("deploy"));

@@ -33,6 +33,7 @@ class EtcHomeAssistantUrlTest {
         Files.writeString(home.etc().resolve("org.hassette.websocket.cfg"),
                 "token.file = /etc/ha-token\nurl = http\\://ha.local\\:8123\n");
         assertEquals("http://ha.local:8123", home.configuredHaUrl());
+        assertEquals(home.etc().resolve("org.hassette.websocket.cfg"), home.haConfigurationFile());
     }
 
     @Test

@@ -88,6 +88,40 @@ class HomeAssistantE2ETest {
         }
     }
 
+    /**
+     * A Home Assistant configured only in {@code etc/org.hassette.websocket.cfg} (no {@code --ha-url}) on a
+     * new home: no demo home, no demo apps in deploy/ (they would act on that HA), and the platform
+     * mirrors the configured HA.
+     */
+    @Test
+    void homeAssistantConfiguredOnlyInEtcIsUsedAndNoDemoIsSeeded() throws Exception {
+        try (org.hassette.simulator.HaSimulator sim = org.hassette.simulator.HaSimulator.builder().token(GOOD_TOKEN)
+                .entities(123).build().start()) {
+            Path home = tmp.resolve("etc-home");
+            Files.createDirectories(home.resolve("etc"));
+            Path token = Files.writeString(tmp.resolve("etc-token"), GOOD_TOKEN + "\n");
+            Files.writeString(home.resolve("etc").resolve("org.hassette.websocket.cfg"),
+                    "url = " + sim.url() + "\ntoken.file = " + token + "\n");
+            try (PlatformProcess p = PlatformProcess.start(home, PlatformProcess.freePort(), Map.of())) {
+                p.awaitSystemReady(Duration.ofSeconds(90));
+                PlatformProcess.Result status = PlatformProcess.exec(home, "hassette:status");
+                int expected = sim.states().size();
+                assertTrue(status.out().matches("(?s).*\\nstates +core +running +yes +0 +synced " + expected + " entities.*"),
+                        "the cache mirrors the configured HA (" + expected + " entities):\n" + status.out());
+                assertFalse(p.output().contains("Demo home"), "no demo apps announced:\n" + p.output());
+                assertTrue(p.output().contains("Home Assistant configured in " + home.resolve("etc").resolve("org.hassette.websocket.cfg")
+                        + ": no demo home"), "the launcher says why there is no demo home:\n" + p.output());
+                try (java.util.stream.Stream<Path> deployed = Files.list(home.resolve("deploy"))) {
+                    assertEquals(List.of(), deployed.map(f -> f.getFileName().toString()).toList(), "nothing seeded into deploy/");
+                }
+                assertFalse(Files.exists(home.resolve("data").resolve("demo-apps-deployed")), "no demo marker");
+                assertTrue(sim.recorder().commands("get_states").size() >= 1, "the configured HA was asked for its states");
+                assertEquals(0, p.terminate(Duration.ofSeconds(30)));
+                assertNoToken(p.output(), home, GOOD_TOKEN);
+            }
+        }
+    }
+
     private static void assertNoToken(String output, Path home, String token) throws Exception {
         assertFalse(output.contains(token), "token printed on the console");
         for (Path log : Files.list(home.resolve("logs")).toList()) {

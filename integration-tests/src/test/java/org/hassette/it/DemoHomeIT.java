@@ -57,4 +57,48 @@ class DemoHomeIT {
         Await.until("connection withdrawn when the demo home stops", WAIT,
                 () -> context.getServiceReference(HomeAssistantConnection.class) == null);
     }
+
+    /**
+     * A Home Assistant named in the connection's configuration (etc/org.hassette.websocket.cfg, as
+     * FileInstall puts it into Config Admin) stops the demo home, also when it arrives after the demo
+     * started: the demo apps must never act on a real HA while the connection is pointed at the simulator.
+     */
+    @Test
+    void demoHomeStopsWhenTheConnectionConfigurationNamesAHomeAssistant() throws Exception {
+        Configuration demo = configAdmin.getConfiguration("org.hassette.demo", "?");
+        Configuration ws = configAdmin.getConfiguration("org.hassette.websocket", "?");
+        java.nio.file.Path tokenFile = java.nio.file.Files.createTempFile("ha-token", ".txt");
+        java.nio.file.Files.writeString(tokenFile, "real-ha-token\n");
+        try (org.hassette.simulator.HaSimulator real = org.hassette.simulator.HaSimulator.builder().token("real-ha-token")
+                .entities(7).build().start()) {
+            Hashtable<String, Object> p = new Hashtable<>();
+            p.put("enabled", true);
+            demo.update(p);
+            Await.until("the demo home runs", WAIT, () -> context.getServiceReference(HomeAssistantEndpoint.class) != null);
+
+            Hashtable<String, Object> c = new Hashtable<>();
+            c.put("url", real.url());
+            c.put("token.file", tokenFile.toString());
+            ws.update(c);
+            Await.until("the demo home stopped for the configured HA", WAIT,
+                    () -> context.getServiceReference(HomeAssistantEndpoint.class) == null);
+            Await.until("the state cache mirrors the configured HA, not the demo home", WAIT, () -> {
+                ServiceReference<StateCache> r = context.getServiceReference(StateCache.class);
+                return r != null && context.getService(r).size() == real.states().size();
+            });
+        } finally {
+            ws.delete();
+            java.nio.file.Files.deleteIfExists(tokenFile);
+        }
+        try {
+            // the url is gone again and the demo is still switched on: the demo home comes back
+            Await.until("the demo home runs again once the url is gone", WAIT,
+                    () -> context.getServiceReference(HomeAssistantEndpoint.class) != null);
+        } finally {
+            demo.delete();
+        }
+        Await.until("the demo home stopped with its configuration", WAIT,
+                () -> context.getServiceReference(HomeAssistantEndpoint.class) == null);
+        Await.until("connection withdrawn", WAIT, () -> context.getServiceReference(HomeAssistantConnection.class) == null);
+    }
 }

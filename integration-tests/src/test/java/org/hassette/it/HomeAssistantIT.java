@@ -455,4 +455,173 @@ class HomeAssistantIT {
             assertFalse(String.valueOf(c.getProperties()).contains(token), "token in configuration " + c.getPid());
         }
     }
+
+    private boolean cacheEqualsSimulator(StateCache cache) {
+        try {
+            assertCacheEqualsSimulator(cache);
+            return true;
+        } catch (AssertionError notYet) {
+            return false;
+        }
+    }
+
+    @Test
+    void templateWarningDoesNotFailTheRenderAndTypedErrorsComeFromHasCodes() throws Exception {
+        startSimulator(5);
+        configure(Map.of());
+        HomeAssistantApi api = awaitService(HomeAssistantApi.class);
+        // HA reports the undefined variable as {"error":…,"level":"WARNING"} first, then the result
+        assertEquals("ab", api.renderTemplate("a{{ not_defined_anywhere }}b", Map.of()).get(10, TimeUnit.SECONDS));
+        assertEquals("template_error", code(() -> api.renderTemplate("{{ 1 | no_such_filter_x }}", Map.of()).join()));
+
+        String light = "light.it_err";
+        sim.setState(light, "off", Map.of());
+        sim.failNext("call_service", "home_assistant_error", "Device offline");
+        assertEquals("home_assistant_error", code(() -> api.turnOn(light).join()));
+        sim.failNext("call_service", "unauthorized", null);
+        assertEquals("unauthorized", code(() -> api.turnOff(light).join()));
+        sim.failNext("get_config", "timeout", null);
+        assertEquals("timeout", code(() -> api.getConfig().join()));
+        sim.failNext("fire_event", "unknown_error", null);
+        assertEquals("unknown_error", code(() -> api.fireEvent("it_x", Map.of()).join()));
+        assertEquals("not_found", code(() -> api.callService("no_such_domain", "nope", Target.NONE, Map.of(), false).join()));
+        assertNotNull(api.turnOn(light).get(10, TimeUnit.SECONDS).contextId(), "injected errors are used up");
+    }
+
+    /**
+     * A frame of about 36 MB (a home with huge attributes) is accepted at the default 64 MB limit: the
+     * connection stays (same generation) and the state arrives whole.
+     */
+    @Test
+    void largeFrameWithinTheDefaultLimitIsAccepted() throws Exception {
+        startSimulator(3);
+        configure(Map.of());
+        HomeAssistantConnection c = awaitService(HomeAssistantConnection.class);
+        StateCache cache = awaitService(StateCache.class);
+        long gen = c.generation();
+        connectionEvents.clear();
+        int bytes = sim.sendOversizedFrame(36 * 1024 * 1024);
+        assertTrue(bytes >= 36 * 1024 * 1024, "frame bytes " + bytes);
+        Await.until("the 36 MB state arrives in the cache", Duration.ofSeconds(60), () -> cache.get("sensor.sim_oversized").isPresent());
+        assertEquals(gen, context.getService(context.getServiceReference(HomeAssistantConnection.class)).generation());
+        assertFalse(connectionEvents.contains("unregistering HomeAssistantConnection"), connectionEvents.toString());
+        sim.setState("sensor.sim_oversized", "small", Map.of()); // let the heap go
+        Await.until("the small state follows", WAIT,
+                () -> cache.get("sensor.sim_oversized").map(x -> "small".equals(x.state())).orElse(false));
+        System.out.println("[measure] " + bytes + " byte frame accepted at the default 64 MB limit");
+    }
+
+    /**
+     * A listener that blocks the connection's dispatcher while HA sends a burst: the reader keeps
+     * reading (same connection, HA never sees us fall behind), events are dropped and counted, and the
+     * state cache resyncs by itself because of the drop (no later state_changed is needed) to equal HA.
+     */
+    @Test
+    void slowListenerLosesEventsNotTheConnectionAndTheCacheResyncsFromTheDrop() throws Exception {
+        startSimulator(20);
+        configure(Map.of("dispatch.queue.events", 256));
+        HomeAssistantConnection c = awaitService(HomeAssistantConnection.class);
+        StateCache cache = awaitService(StateCache.class);
+        long gen = c.generation();
+        connectionEvents.clear();
+        java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        org.hassette.api.ha.Subscription slow = c.onEvent("it_block", e -> {
+            blocked.countDown();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        long dropped0 = c.eventsDropped();
+        long received0 = c.eventsReceived();
+        int burst = 3000;
+        try {
+            sim.fireEvent("it_block", Map.of());
+            assertTrue(blocked.await(30, TimeUnit.SECONDS), "the listener blocks the dispatcher");
+            for (int i = 0; i < burst; i++) {
+                sim.setState("sensor.burst_" + (i % 300), Integer.toString(i), Map.of("n", i));
+            }
+            Await.until("the reader read the whole burst while the listener blocked", WAIT,
+                    () -> c.eventsReceived() >= received0 + 1 + burst);
+            assertTrue(c.eventsDropped() > dropped0, "events were dropped: " + (c.eventsDropped() - dropped0));
+            for (org.hassette.simulator.ConnectionInfo info : sim.connections()) {
+                assertTrue(sim.pending(info.id()) <= 1024, "HA's queue for us: " + sim.pending(info.id()));
+            }
+        } finally {
+            release.countDown();
+            slow.close();
+        }
+        Await.until("the cache equals HA after the drop-triggered resync", WAIT, () -> cacheEqualsSimulator(cache));
+        assertEquals("2999", cache.get("sensor.burst_299").orElseThrow().state());
+        assertEquals(gen, context.getService(context.getServiceReference(HomeAssistantConnection.class)).generation(),
+                "same connection throughout");
+        assertFalse(connectionEvents.contains("unregistering HomeAssistantConnection"), connectionEvents.toString());
+        System.out.println("[measure] slow listener: " + (c.eventsDropped() - dropped0) + " of " + burst + " events dropped, connection kept");
+    }
+
+    /**
+     * HA restarts while a writer sets numbered states; the restart is made by the writer at a fixed
+     * sequence number. Afterwards the cache equals HA, and no sequence number reached a listener twice.
+     */
+    @Test
+    void restartMidWritesEndsWithTheTruthAndNoDuplicates() throws Exception {
+        startSimulator(10);
+        configure(Map.of());
+        HomeAssistantConnection c = awaitService(HomeAssistantConnection.class);
+        awaitService(StateCache.class);
+        long gen = c.generation();
+        List<Long> seen = new CopyOnWriteArrayList<>();
+        org.hassette.api.ha.Subscription l = c.onEvent("state_changed", e -> {
+            if ("sensor.it_seq".equals(e.data().get("entity_id")) && e.data().get("new_state") instanceof Map) {
+                seen.add(Long.parseLong(String.valueOf(((Map<?, ?>) e.data().get("new_state")).get("state"))));
+            }
+        });
+        int total = 600;
+        Thread writer = new Thread(() -> {
+            for (int i = 1; i <= total; i++) {
+                sim.setState("sensor.it_seq", Integer.toString(i), Map.of("seq", i));
+                if (i == total / 2) {
+                    sim.restart(Duration.ofMillis(300));
+                }
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "it-seq-writer");
+        try {
+            writer.start();
+            writer.join(120_000);
+            assertFalse(writer.isAlive(), "writer finished");
+            Await.until("StateCache of a new generation", WAIT, () -> {
+                ServiceReference<StateCache> r = context.getServiceReference(StateCache.class);
+                return r != null && ((Long) r.getProperty("hassette.ha.generation")) > gen;
+            });
+            StateCache cache = context.getService(context.getServiceReference(StateCache.class));
+            Await.until("the cache equals HA after the restart", WAIT, () -> cacheEqualsSimulator(cache));
+            assertEquals(Integer.toString(total), cache.get("sensor.it_seq").orElseThrow().state());
+        } finally {
+            l.close();
+        }
+        assertEquals(seen.size(), new java.util.HashSet<>(seen).size(), "a sequence number reached the listener twice: " + seen);
+        assertTrue(seen.contains(1L) && seen.contains((long) total), "before and after the restart were heard");
+    }
+
+    @Test
+    void sixteenThousandEntitiesSync() throws Exception {
+        startSimulator(16_384);
+        long t0 = System.nanoTime();
+        configure(Map.of());
+        StateCache cache = awaitService(StateCache.class);
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertEquals(sim.states().size(), cache.size());
+        assertTrue(cache.size() >= 16_384, "size " + cache.size());
+        assertCacheEqualsSimulator(cache);
+        assertEquals(cache.size(), cache.all().size());
+        System.out.println("[measure] configure -> StateCache ready with " + cache.size() + " entities: " + ms + " ms ("
+                + reason("states") + ")");
+    }
 }

@@ -135,6 +135,75 @@ final class HomeFolder {
         return copied;
     }
 
+    /** Configuration PID of the Home Assistant connection, whose {@code url} names a real Home Assistant. */
+    static final String WEBSOCKET_PID = "org.hassette.websocket";
+
+    /**
+     * The Home Assistant URL configured in {@code etc/org.hassette.websocket.cfg} or {@code .config}
+     * (property {@code url}), or null. Read before the framework starts, so that a home configured
+     * only through {@code etc/} is never treated as a demo home: the demo apps would act on the real HA.
+     * A file that cannot be read counts as configured (safe side: no demo).
+     */
+    String configuredHaUrl() {
+        java.util.Map.Entry<Path, String> found = haConfiguration();
+        return found == null ? null : found.getValue();
+    }
+
+    /** The file under {@code etc/} that names the Home Assistant, or null (see {@link #configuredHaUrl()}). */
+    Path haConfigurationFile() {
+        java.util.Map.Entry<Path, String> found = haConfiguration();
+        return found == null ? null : found.getKey();
+    }
+
+    private java.util.Map.Entry<Path, String> haConfiguration() {
+        for (String ext : List.of(".cfg", ".config")) {
+            Path file = etc().resolve(WEBSOCKET_PID + ext);
+            if (!Files.isRegularFile(file)) {
+                continue;
+            }
+            String url;
+            try {
+                url = ext.equals(".cfg") ? cfgValue(Files.readString(file), "url") : configValue(Files.readAllLines(file), "url");
+            } catch (IOException | RuntimeException e) {
+                return java.util.Map.entry(file, "unreadable " + file.getFileName());
+            }
+            if (url != null && !url.isBlank()) {
+                return java.util.Map.entry(file, url.trim());
+            }
+        }
+        return null;
+    }
+
+    /** A value of a {@code .cfg} file (java.util.Properties syntax, as FileInstall reads it). */
+    static String cfgValue(String text, String key) throws IOException {
+        java.util.Properties p = new java.util.Properties();
+        p.load(new java.io.StringReader(text));
+        return p.getProperty(key);
+    }
+
+    /** A string value of a {@code .config} file (Felix ConfigAdmin syntax: {@code key="value"}, optionally typed). */
+    static String configValue(List<String> lines, String key) {
+        for (String raw : lines) {
+            String line = raw.strip();
+            if (line.startsWith("#") || !line.startsWith(key)) {
+                continue;
+            }
+            String rest = line.substring(key.length()).stripLeading();
+            if (!rest.startsWith("=")) {
+                continue;
+            }
+            rest = rest.substring(1).strip();
+            if (rest.length() > 0 && Character.isLetter(rest.charAt(0)) && rest.indexOf('"') > 0) {
+                rest = rest.substring(rest.indexOf('"')); // type prefix such as S"..."
+            }
+            if (rest.length() >= 2 && rest.startsWith("\"") && rest.lastIndexOf('"') > 0) {
+                return rest.substring(1, rest.lastIndexOf('"')).replace("\\\"", "\"").replace("\\\\", "\\");
+            }
+            return rest;
+        }
+        return null;
+    }
+
     /** Copies the default configuration files that are missing from {@code etc/}. */
     void seedDefaults() throws IOException {
         for (String name : DEFAULT_ETC) {

@@ -21,6 +21,8 @@ final class LaunchOptions {
     String httpHost = DEFAULT_HTTP_HOST;
     String haUrl;
     Path haTokenFile;
+    /** Set by the launcher when etc/org.hassette.websocket.{cfg,config} names the HA (no --ha-url). */
+    boolean haFromEtc;
     int startupTimeoutSeconds = 60;
 
     static final String USAGE = String.join("\n",

@@ -87,7 +87,13 @@ public final class Main {
             if (options.haTokenFile != null && !Files.isReadable(options.haTokenFile)) {
                 throw new IllegalStateException("HA token file " + options.haTokenFile + " does not exist or is not readable");
             }
-            if (options.haUrl == null) {
+            String etcUrl = options.haUrl == null ? home.configuredHaUrl() : null;
+            if (etcUrl != null) {
+                // a real HA from etc/: no demo home and no demo apps (they would act on that HA)
+                options.haFromEtc = true;
+                System.out.println("Home Assistant configured in " + home.haConfigurationFile() + ": no demo home");
+            }
+            if (options.haUrl == null && etcUrl == null) {
                 List<String> demoApps = home.seedDemoApps(installDir().resolve("demo").resolve("deploy"));
                 if (!demoApps.isEmpty()) {
                     System.out.println("Demo home: example apps put into " + home.deploy() + ": " + String.join(", ", demoApps));
@@ -218,6 +224,9 @@ public final class Main {
         if (o.haUrl != null) {
             p.put("hassette.ha.url", o.haUrl);
             p.put("hassette.ha.token.file", o.haTokenFile.toString());
+        }
+        if (o.haFromEtc) {
+            p.put("hassette.demo", "false"); // etc/org.hassette.websocket names the HA; the connection reads it from ConfigAdmin
         }
         // HTTP (Felix Jetty 12)
         p.put("org.osgi.service.http.port", Integer.toString(o.httpPort));

@@ -44,6 +44,11 @@ class PlatformBenchSmokeTest {
         JsonNode burst = r.path("burst");
         assertTrue(burst.path("complete").asBoolean(), "fast listeners got the whole burst: " + burst);
         assertTrue(burst.path("slow_listener").path("entered").asLong() > 0, "slow listener ran: " + burst);
+        // a slow listener must not cost the connection: HA sees us keep up (its limit: > 1,024 pending for 10 s)
+        assertEquals(burst.path("ws_generation_before").asLong(), burst.path("ws_generation_after").asLong(),
+                "same connection throughout the burst: " + burst);
+        assertTrue(burst.path("pending_samples").asLong() > 0, "the simulator's pending count was sampled: " + burst);
+        assertTrue(burst.path("max_pending_sampled").asLong() <= 1024, "HA's queue for us stayed within 1,024: " + burst);
         assertTrue(r.path("peer").path("100").get(0).path("events").asLong() == 2000, "peer counted the stream: " + r.path("peer"));
         assertTrue(r.path("ratio").has("100_warm"), printed);
         assertTrue(printed.contains("| Ingest"), printed);

@@ -354,6 +354,20 @@ public final class HaSimulator implements AutoCloseable {
         return core().dropAllConnections();
     }
 
+    /**
+     * The next WebSocket command of {@code commandType} ({@code "*"}: of any type) is answered with
+     * HA's error {@code code} ({@code home_assistant_error}, {@code not_found}, {@code unauthorized},
+     * {@code timeout}, {@code unknown_error}, ...) instead of being handled, as if its handler had
+     * raised it. Several calls queue up and are used in order.
+     *
+     * @param message the error message; null for core's default for that code ("Unauthorized", "Timeout", ...)
+     * @throws IllegalArgumentException for a code core does not have
+     * @since 1.1
+     */
+    public void failNext(String commandType, String code, String message) {
+        core().faults().failNext(commandType, code, message);
+    }
+
     /** While on, every {@code auth} is answered with {@code auth_invalid}, even with the right token. */
     public void rejectAuth(boolean on) {
         core().faults().rejectAuth(on);

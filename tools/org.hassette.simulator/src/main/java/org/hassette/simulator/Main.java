@@ -9,12 +9,12 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs the simulator in the foreground:
  * {@code java -cp 'target/org.hassette.simulator-0.1.0-SNAPSHOT.jar:target/lib/*' org.hassette.simulator.Main
- * --port 8123 --token T [--entities N] [--scenario FILE] [--host H] [--activity R] [--ha-version V]}.
+ * --port 8123 --token T|--token-file FILE [--entities N] [--scenario FILE] [--host H] [--activity R] [--ha-version V]}.
  * Prints one {@code listening on ...} line when ready, exits 0 on SIGTERM/SIGINT and 2 on bad options.
  */
 public final class Main {
 
-    private static final String USAGE = "usage: Main --port P --token T [--entities N] [--scenario FILE] [--host H]"
+    private static final String USAGE = "usage: Main --port P (--token T | --token-file FILE) [--entities N] [--scenario FILE] [--host H]"
             + " [--activity CHANGES_PER_SECOND] [--ha-version V]";
 
     private Main() {
@@ -48,6 +48,23 @@ public final class Main {
                         token = v;
                         b.token(v);
                         break;
+                    case "--token-file": {
+                        // the same file the platform's --ha-token-file reads; keeps the token off the command line (ps)
+                        Path p = Path.of(v);
+                        String t;
+                        try {
+                            t = Files.readString(p).trim();
+                        } catch (java.io.IOException e) {
+                            fail("--token-file " + v + ": cannot read it (" + e.getClass().getSimpleName() + ")");
+                            return;
+                        }
+                        if (t.isEmpty()) {
+                            fail("--token-file " + v + " is empty");
+                        }
+                        token = t;
+                        b.token(t);
+                        break;
+                    }
                     case "--entities":
                         b.entities(intValue(a, v, 0, 1_000_000));
                         break;
@@ -85,7 +102,7 @@ public final class Main {
                 fail("--port is required (0 picks a free port)");
             }
             if (token == null) {
-                fail("--token is required");
+                fail("--token or --token-file is required");
             }
         } catch (IllegalArgumentException e) {
             fail(e.getMessage());

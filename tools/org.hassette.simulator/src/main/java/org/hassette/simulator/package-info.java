@@ -4,5 +4,5 @@
  * run it standalone with {@link org.hassette.simulator.Main}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.hassette.simulator;

@@ -33,6 +33,33 @@ class ControlApiTest {
     }
 
     @Test
+    void failNextAnswersTheNextCommandOfThatTypeWithHasErrorShape() throws Exception {
+        try (HaSimulator sim = HaSimulator.builder().token("ctl").build().start(); TestWsClient c = TestWsClient.ready(sim)) {
+            JsonNode pending = post(sim, "/sim/fail_next", "{\"type\":\"call_service\",\"code\":\"home_assistant_error\","
+                    + "\"message\":\"Device offline\"}");
+            assertEquals("call_service:home_assistant_error", pending.at("/pending/0").asText());
+            sim.failNext("call_service", "unauthorized", null);
+            sim.failNext("get_config", "timeout", null);
+            String call = "{\"domain\":\"light\",\"service\":\"turn_on\",\"target\":{\"entity_id\":\"light.x\"}}";
+            JsonNode first = c.call("call_service", call);
+            assertEquals("{\"code\":\"home_assistant_error\",\"message\":\"Device offline\"}", first.get("error").toString());
+            assertFalse(first.get("success").asBoolean());
+            assertEquals("{\"code\":\"unauthorized\",\"message\":\"Unauthorized\"}", c.call("call_service", call).get("error").toString());
+            assertEquals("{\"code\":\"timeout\",\"message\":\"Timeout\"}", c.call("get_config", "{}").get("error").toString());
+            assertTrue(c.call("call_service", call).get("success").asBoolean(), "used up: the next call is handled");
+            // unknown service: core's not_found with the translation keys of ServiceNotFound
+            assertEquals("{\"code\":\"not_found\",\"message\":\"Service nope.nope not found.\",\"translation_key\":\"service_not_found\","
+                    + "\"translation_placeholders\":{\"domain\":\"nope\",\"service\":\"nope\"},\"translation_domain\":\"homeassistant\"}",
+                    c.call("call_service", "{\"domain\":\"nope\",\"service\":\"nope\"}").get("error").toString());
+            HttpResponse<String> bad = HTTP.send(HttpRequest.newBuilder(URI.create(sim.url() + "/sim/fail_next"))
+                    .header("Authorization", "Bearer ctl").POST(HttpRequest.BodyPublishers.ofString("{\"code\":\"made_up\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, bad.statusCode());
+            assertTrue(bad.body().contains("code must be one of"), bad.body());
+        }
+    }
+
+    @Test
     void controlEndpointsDriveTheSimulator() throws Exception {
         try (HaSimulator sim = HaSimulator.builder().token("ctl").build().start(); TestWsClient c = TestWsClient.ready(sim)) {
             long sub = c.sendCommand("subscribe_events", "{\"event_type\":\"state_changed\"}");

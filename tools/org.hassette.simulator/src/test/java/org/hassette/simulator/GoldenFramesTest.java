@@ -99,6 +99,50 @@ class GoldenFramesTest {
         }
     }
 
+    /** Python isoformat: 6 fraction digits, or none when the fraction is 0 (never ".000000"); UTC as +00:00. */
+    private static void assertPyIso(String ts, String where) {
+        assertTrue(ISO.matcher(ts).matches() && !ts.contains(".000000+"), ts + " in " + where);
+    }
+
+    /**
+     * The simulator's own frames follow the same formats as the recorded ones. Its clock is fixed
+     * here (the simulator moves each new stamp on by at least a microsecond, as time passes in HA).
+     */
+    @Test
+    void simulatorFramesUseMicrosecondTimestampsAndUlidsToo() throws Exception {
+        for (String at : List.of("2025-11-16T21:58:12.444020Z", "2025-11-16T21:58:12Z")) {
+            java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.parse(at), java.time.ZoneOffset.UTC);
+            try (HaSimulator sim = HaSimulator.builder().token("g").clock(clock).build().start(); TestWsClient c = TestWsClient.ready(sim)) {
+                long sub = c.sendCommand("subscribe_events", "{}");
+                c.await(sub, "result");
+                sim.setState("light.golden_fmt", "on", Map.of());
+                sim.setState("light.golden_fmt", "off", Map.of());
+                sim.fireEvent("golden_event", Map.of("x", 1));
+                for (int i = 0; i < 3; i++) {
+                    JsonNode ev = c.await(sub, "event").get("event");
+                    String fired = ev.get("time_fired").asText();
+                    assertPyIso(fired, ev.toString());
+                    assertTrue(fired.startsWith("2025-11-16T21:58:12"), fired);
+                    assertTrue(ULID.matcher(ev.at("/context/id").asText()).matches(), ev.toString());
+                    JsonNode ns = ev.at("/data/new_state");
+                    if (!ns.isMissingNode()) {
+                        for (String k : List.of("last_changed", "last_updated", "last_reported")) {
+                            assertPyIso(ns.get(k).asText(), k + " of " + ev);
+                        }
+                        assertTrue(ULID.matcher(ns.at("/context/id").asText()).matches(), ev.toString());
+                    }
+                }
+                JsonNode states = c.call("get_states", "{}").get("result");
+                for (JsonNode st : states) {
+                    for (String k : List.of("last_changed", "last_updated", "last_reported")) {
+                        assertPyIso(st.get(k).asText(), st.toString());
+                    }
+                    assertTrue(ULID.matcher(st.at("/context/id").asText()).matches(), st.toString());
+                }
+            }
+        }
+    }
+
     @Test
     void stateChangedFramesMatchTheRecordedShapes() throws Exception {
         List<JsonNode> recorded = frames("state_change_events.jsonl");

@@ -33,7 +33,10 @@ class MainTest {
 
     @Test
     void printsOneReadyLineServesAndExitsZeroOnSigterm() throws Exception {
-        Process p = launch("--port", "0", "--token", "main-token", "--entities", "10");
+        // the token from a file, as ./hassette run --ha-token-file reads it (keeps it off the command line)
+        Path tokenFile = java.nio.file.Files.createTempFile("sim-token", ".txt");
+        java.nio.file.Files.writeString(tokenFile, "main-token\n");
+        Process p = launch("--port", "0", "--token-file", tokenFile.toString(), "--entities", "10");
         try {
             List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
             java.util.concurrent.LinkedBlockingQueue<String> first = new java.util.concurrent.LinkedBlockingQueue<>();
@@ -65,6 +68,7 @@ class MainTest {
             assertEquals(1, lines.size(), "exactly one line on stdout: " + lines);
         } finally {
             p.destroyForcibly();
+            java.nio.file.Files.deleteIfExists(tokenFile);
         }
     }
 
@@ -77,6 +81,7 @@ class MainTest {
             {"--port", "0", "--token", "t", "--entities", "-3"},
             {"--port", "0", "--token", "t", "--bogus", "1"},
             {"--port", "0", "--token", "t", "--scenario", "/no/such/file.json"},
+            {"--port", "0", "--token-file", "/no/such/token-file"},
         };
         for (String[] args : cases) {
             Process p = launch(args);

@@ -350,7 +350,15 @@ class WebSocketProtocolTest {
             long reported = c.sendCommand("subscribe_events", "{\"event_type\":\"state_reported\"}");
             c.await(reported, "result");
             sim.setState("sensor.sim_same", "5", Map.of("unit_of_measurement", "W"));
-            JsonNode ev = c.next();
+            // barrier: a ping sent after the write is answered after every message the write caused, so
+            // everything before the pong is all it sent; a stray state_changed (or state_reported to "all") shows up here
+            long barrier = c.sendCommand("ping", "{}");
+            List<JsonNode> beforePong = new java.util.ArrayList<>();
+            for (JsonNode m = c.next(); !(m.get("id").asLong() == barrier && "pong".equals(m.get("type").asText())); m = c.next()) {
+                beforePong.add(m);
+            }
+            assertEquals(1, beforePong.size(), "exactly one message for a same-state write: " + beforePong);
+            JsonNode ev = beforePong.get(0);
             assertEquals(reported, ev.get("id").asLong(), "only the explicit state_reported subscription: " + ev);
             assertEquals("state_reported", ev.at("/event/event_type").asText());
             assertTrue(ev.at("/event/data/old_last_reported").isTextual());
@@ -459,6 +467,24 @@ class WebSocketProtocolTest {
 
             JsonNode err = c.call("render_template", "{\"template\":\"{{ states('x') \"}");
             assertEquals("template_error", err.at("/error/code").asText());
+        }
+    }
+
+    @Test
+    void undefinedVariableIsAWarningEventFollowedByTheResultOnlyWithReportErrors() throws Exception {
+        try (TestWsClient c = TestWsClient.ready(sim)) {
+            long sub = c.sendCommand("render_template", "{\"template\":\"a{{ nope }}b\",\"report_errors\":true}");
+            assertTrue(c.await(sub, "result").get("success").asBoolean());
+            JsonNode warning = c.await(sub, "event").get("event");
+            assertEquals("WARNING", warning.get("level").asText(), warning.toString());
+            assertEquals("Template variable warning: 'nope' is undefined when rendering 'a{{ nope }}b'", warning.get("error").asText());
+            assertEquals(List.of("error", "level"), fieldNames(warning));
+            assertEquals("ab", c.await(sub, "event").at("/event/result").asText(), "the result still comes, rendered with Undefined");
+
+            long quiet = c.sendCommand("render_template", "{\"template\":\"a{{ nope }}b\"}");
+            c.await(quiet, "result");
+            JsonNode only = c.await(quiet, "event").get("event");
+            assertEquals("ab", only.get("result").asText(), "without report_errors no warning event: " + only);
         }
     }
 

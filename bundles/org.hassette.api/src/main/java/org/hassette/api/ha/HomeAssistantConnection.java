@@ -33,8 +33,11 @@ public interface HomeAssistantConnection {
     /**
      * Sends a subscribing command ({@code render_template}, {@code subscribe_trigger}, ...) and calls
      * {@code onEvent} with the {@code event} member of every event message for it. The future
-     * completes when HA acknowledged the command. Such subscriptions end with the connection; closing
-     * the subscription sends {@code unsubscribe_events}.
+     * completes when HA acknowledged the command. After a reconnect the command is sent again on the
+     * new connection (HA then sends its current state again, e.g. the template's result), so
+     * {@code onEvent} keeps receiving until the subscription is closed; closing it sends
+     * {@code unsubscribe_events}. Its events share the bounded dispatch queue with all other events
+     * and are dropped and counted like them ({@link #eventsDropped()}, {@link #onEventsDropped}).
      */
     CompletableFuture<Subscription> subscribe(String type, Map<String, ?> fields, Consumer<Map<String, Object>> onEvent,
             Duration timeout);
@@ -69,4 +72,16 @@ public interface HomeAssistantConnection {
 
     /** Events dropped because listeners fell behind and the dispatch queue was full. */
     long eventsDropped();
+
+    /**
+     * Calls {@code listener} soon after events were dropped ({@link #eventsDropped()} moved), on a
+     * thread of the connection that is neither the reader nor the dispatcher; several drops in a row
+     * may be reported once. A mirror of HA's state (the state cache) resyncs from here. The listener
+     * stays registered across reconnects until the subscription is closed; it must not block.
+     *
+     * @since 1.1
+     */
+    default Subscription onEventsDropped(Runnable listener) {
+        return () -> { }; // implementations that never drop events need not report drops
+    }
 }

@@ -1,12 +1,20 @@
 package org.hassette.demo.internal;
 
+import java.io.IOException;
 import java.security.SecureRandom;
+import java.util.Dictionary;
 import java.util.HexFormat;
 import java.util.Map;
 import org.hassette.api.ha.HomeAssistantEndpoint;
 import org.hassette.simulator.HaSimulator;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -19,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * loopback port with a generated token and offers it as a {@link HomeAssistantEndpoint}, which the
  * connection uses when nothing else is configured.
  *
- * <p>On unless the framework property {@code hassette.ha.url} is set; configuration PID
+ * <p>On unless the framework property {@code hassette.ha.url} is set or the connection's configuration
+ * (PID {@code org.hassette.websocket}) has a {@code url}, also one that arrives later; configuration PID
  * {@code org.hassette.demo} property {@code enabled} (or the framework property
  * {@code hassette.demo}) turns it off or on explicitly.
  */
@@ -31,15 +40,87 @@ public class DemoHome {
     static final String SCENARIO = "demo-home.json";
     static final int CYCLE_MINUTES = 3;
 
-    private HaSimulator simulator;
-    private ServiceRegistration<HomeAssistantEndpoint> registration;
+    /** Configuration PID of the connection: a {@code url} there names a real Home Assistant. */
+    static final String WEBSOCKET_PID = "org.hassette.websocket";
+
+    private final BundleContext context;
+    private ServiceRegistration<ConfigurationListener> listener;
+    private HaSimulator simulator; // guarded by this
+    private ServiceRegistration<HomeAssistantEndpoint> registration; // guarded by this
+    private boolean active = true; // guarded by this
 
     @Activate
     public DemoHome(BundleContext context, Map<String, Object> config) {
+        this.context = context;
         if (!enabled(context, config)) {
             LOG.debug("Demo home off");
             return;
         }
+        // the connection's configuration may name a real HA (etc/org.hassette.websocket.cfg): then no demo,
+        // also when that configuration arrives after this component started (FileInstall runs on its own thread)
+        listener = context.registerService(ConfigurationListener.class, event -> {
+            if (WEBSOCKET_PID.equals(event.getPid())) {
+                update();
+            }
+        }, null);
+        update();
+    }
+
+    /** Starts or stops the demo home to match the connection's configuration. */
+    synchronized void update() {
+        if (!active) {
+            return;
+        }
+        String url = websocketConfigUrl(context);
+        if (url != null && simulator != null) {
+            LOG.info("Home Assistant configured in PID {}: stopping the demo home", WEBSOCKET_PID);
+            stopSimulator();
+        } else if (url != null) {
+            LOG.info("Home Assistant configured in PID {}: no demo home", WEBSOCKET_PID);
+        } else if (simulator == null) {
+            startSimulator();
+        }
+    }
+
+    /**
+     * The {@code url} of the connection's configuration in ConfigAdmin, or null. Read with
+     * {@code listConfigurations}, which never creates a configuration.
+     */
+    static String websocketConfigUrl(BundleContext context) {
+        ServiceReference<ConfigurationAdmin> ref = context.getServiceReference(ConfigurationAdmin.class);
+        if (ref == null) {
+            return null;
+        }
+        ConfigurationAdmin admin = context.getService(ref);
+        if (admin == null) {
+            return null;
+        }
+        try {
+            Configuration[] found = admin.listConfigurations("(" + Constants.SERVICE_PID + "=" + WEBSOCKET_PID + ")");
+            if (found != null) {
+                for (Configuration c : found) {
+                    Dictionary<String, Object> props = c.getProperties();
+                    Object url = props == null ? null : props.get("url");
+                    if (url != null && !url.toString().isBlank()) {
+                        return url.toString().trim();
+                    }
+                }
+            }
+            return null;
+        } catch (IOException | InvalidSyntaxException | RuntimeException e) {
+            LOG.warn("Cannot read the configuration of {} ({}); assuming a real Home Assistant is configured: no demo home",
+                    WEBSOCKET_PID, e.toString());
+            return "unknown";
+        } finally {
+            try {
+                context.ungetService(ref);
+            } catch (IllegalStateException stopping) {
+                // bundle stopping
+            }
+        }
+    }
+
+    private void startSimulator() {
         byte[] secret = new byte[24];
         new SecureRandom().nextBytes(secret);
         String token = HexFormat.of().formatHex(secret);
@@ -65,6 +146,26 @@ public class DemoHome {
         LOG.info("No Home Assistant configured: running the demo home (simulator with {} entities) at {}; "
                 + "its people, doors, motion and temperature follow a {}-minute script (see the org.hassette.demo README)",
                 simulator.states().size(), url, CYCLE_MINUTES);
+    }
+
+    private void stopSimulator() {
+        if (registration != null) {
+            try {
+                registration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // bundle stopping
+            }
+            registration = null;
+        }
+        if (simulator != null) {
+            simulator.stop();
+            simulator = null;
+        }
+    }
+
+    /** Whether the demo simulator runs now (tests). */
+    synchronized boolean running() {
+        return simulator != null;
     }
 
     /** The scripted part of the demo home (what the example apps in deploy/ react to), from {@value #SCENARIO}. */
@@ -94,15 +195,16 @@ public class DemoHome {
 
     @Deactivate
     void deactivate() {
-        if (registration != null) {
+        if (listener != null) {
             try {
-                registration.unregister();
+                listener.unregister();
             } catch (IllegalStateException alreadyGone) {
                 // bundle stopping
             }
         }
-        if (simulator != null) {
-            simulator.stop();
+        synchronized (this) {
+            active = false;
+            stopSimulator();
         }
     }
 }

@@ -35,6 +35,7 @@ import org.osgi.service.component.annotations.Reference;
 @RestartPolicy(type = "transient")
 public class HomeAssistantApiService {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HomeAssistantApiService.class);
 
     private final ResourceLifecycle lifecycle;
     private final ExecutorService callbacks;
@@ -182,7 +183,7 @@ public class HomeAssistantApiService {
             if (attributes != null && !attributes.isEmpty()) {
                 body.put("attributes", attributes);
             }
-            return offConnectionThreads(connection.rest("POST", "/api/states/" + entityId, body, timeout))
+            return offConnectionThreads(rest("POST", "/api/states/" + entityId, body))
                     .thenApply(v -> EntityState.of((Map<String, ?>) v));
         }
 
@@ -202,7 +203,7 @@ public class HomeAssistantApiService {
             if (end != null) {
                 path.append("&end_time=").append(encode(end.toString()));
             }
-            return offConnectionThreads(connection.rest("GET", path.toString(), null, timeout)).thenApply(v -> {
+            return offConnectionThreads(rest("GET", path.toString(), null)).thenApply(v -> {
                 Map<String, List<EntityState>> out = new LinkedHashMap<>();
                 if (v instanceof List) {
                     for (Object series : (List<Object>) v) {
@@ -221,6 +222,19 @@ public class HomeAssistantApiService {
                 }
                 return out;
             });
+        }
+
+        /** A REST call whose HTTP errors carry HA-like codes ({@link #restError}). */
+        private CompletableFuture<Object> rest(String method, String path, Object body) {
+            CompletableFuture<Object> out = new CompletableFuture<>();
+            connection.rest(method, path, body, timeout).whenComplete((v, e) -> {
+                if (e != null) {
+                    out.completeExceptionally(restError(e));
+                } else {
+                    out.complete(v);
+                }
+            });
+            return out;
         }
 
         private static String encode(String s) {
@@ -246,14 +260,7 @@ public class HomeAssistantApiService {
             }
             fields.put("report_errors", true);
             CompletableFuture<Object> result = new CompletableFuture<>();
-            connection.subscribe("render_template", fields, event -> {
-                if (event.containsKey("error")) {
-                    result.completeExceptionally(new org.hassette.api.ha.HomeAssistantException("template_error",
-                            String.valueOf(event.get("error"))));
-                } else {
-                    result.complete(event.get("result"));
-                }
-            }, timeout).whenComplete((sub, e) -> {
+            connection.subscribe("render_template", fields, event -> onTemplateEvent(template, event, result), timeout).whenComplete((sub, e) -> {
                 if (e != null) {
                     result.completeExceptionally(e instanceof java.util.concurrent.CompletionException ? e.getCause() : e);
                 } else {
@@ -284,6 +291,57 @@ public class HomeAssistantApiService {
         public String toString() {
             return "HomeAssistantApi[timeout " + timeout + "]";
         }
+    }
+
+    /**
+     * One event of a {@code render_template} subscription made with {@code report_errors}: HA sends
+     * {@code {"error":…, "level":"ERROR"}} for a failed render (no result follows) and
+     * {@code {"error":…, "level":"WARNING"}} for a problem it only logs, such as an undefined variable,
+     * followed by the result. A warning is logged, never a failure.
+     */
+    static void onTemplateEvent(String template, Map<String, Object> event, CompletableFuture<Object> result) {
+        if (event.containsKey("error")) {
+            Object level = event.get("level");
+            if ("WARNING".equals(level)) {
+                LOG.warn("Home Assistant warned while rendering template '{}': {}", clip(template), event.get("error"));
+                return;
+            }
+            result.completeExceptionally(new org.hassette.api.ha.HomeAssistantException("template_error",
+                    String.valueOf(event.get("error"))));
+        } else if (event.containsKey("result")) {
+            result.complete(event.get("result"));
+        } else {
+            LOG.debug("render_template event without result or error ignored: keys {}", event.keySet());
+        }
+    }
+
+    private static String clip(String s) {
+        return s == null || s.length() <= 200 ? s : s.substring(0, 200) + "…";
+    }
+
+    /**
+     * The error of a REST call with an HA-like code, so callers key on the same codes as for WebSocket
+     * commands: HTTP 400 → {@code invalid_format} (HA: "Invalid entity ID specified.", bad JSON),
+     * 401 → {@code unauthorized}, 404 → {@code not_found}; other statuses keep {@code http_<status>}.
+     * The message keeps the method, path and HTTP status. Client-side codes pass through.
+     */
+    static Throwable restError(Throwable e) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (!(cause instanceof org.hassette.api.ha.HomeAssistantException)) {
+            return cause;
+        }
+        org.hassette.api.ha.HomeAssistantException he = (org.hassette.api.ha.HomeAssistantException) cause;
+        String code = switch (he.code()) {
+            case "http_400" -> "invalid_format";
+            case "http_401" -> "unauthorized";
+            case "http_404" -> "not_found";
+            default -> null;
+        };
+        if (code == null) {
+            return he;
+        }
+        String message = he.getMessage().startsWith(he.code() + ": ") ? he.getMessage().substring(he.code().length() + 2) : he.getMessage();
+        return new org.hassette.api.ha.HomeAssistantException(code, message);
     }
 
     @SuppressWarnings("unchecked")

@@ -49,18 +49,20 @@ public class StateCacheService implements StateCache {
     private final EntityStore store = new EntityStore(LOG::warn);
     private final Object lock = new Object();
     private final Subscription events;
+    private final Subscription drops;
     private volatile long generation;
     private volatile boolean active = true;
-    private long droppedSeen;
-    private boolean resyncing;
+    private boolean resyncing; // guarded by lock
+    private boolean resyncAgain; // guarded by lock: events were dropped while a resync was under way
+    private long droppedAtRequest; // guarded by lock
 
     @Activate
     public StateCacheService(BundleContext context, @Reference HomeAssistantConnection connection) {
         this.connection = connection;
         this.lifecycle = ResourceLifecycle.open(context, "states", ResourceRole.CORE, StateCache.class);
         lifecycle.running("syncing states (get_states) for generation " + connection.generation());
-        droppedSeen = connection.eventsDropped();
         events = connection.onEvent("state_changed", this::onStateChanged);
+        drops = connection.onEventsDropped(this::onEventsDropped);
         resync();
     }
 
@@ -70,6 +72,7 @@ public class StateCacheService implements StateCache {
             active = false;
         }
         events.close();
+        drops.close();
         lifecycle.close();
     }
 
@@ -78,8 +81,28 @@ public class StateCacheService implements StateCache {
         long gen = connection.generation();
         synchronized (lock) {
             resyncing = true;
+            droppedAtRequest = connection.eventsDropped();
             connection.send("get_states", Map.of(), SYNC_TIMEOUT).whenComplete((v, e) -> onSnapshot(gen, started, v, e));
         }
+    }
+
+    /**
+     * The connection dropped events (its listeners fell behind): some state_changed may be lost, so
+     * the cache asks for every state again at once, not only when the next state_changed arrives
+     * (there may be none for a long time). Drops while a resync is under way lead to one more.
+     */
+    private void onEventsDropped() {
+        synchronized (lock) {
+            if (!active) {
+                return;
+            }
+            if (resyncing) {
+                resyncAgain = true;
+                return;
+            }
+        }
+        LOG.warn("Events were dropped by the connection ({} so far); resyncing all states", connection.eventsDropped());
+        resync();
     }
 
     @SuppressWarnings("unchecked")
@@ -100,6 +123,7 @@ public class StateCacheService implements StateCache {
         }
         int count;
         int changes;
+        boolean again;
         synchronized (lock) {
             List<EntityState> snapshot = new ArrayList<>(((List<Object>) value).size());
             for (Object o : (List<Object>) value) {
@@ -121,6 +145,9 @@ public class StateCacheService implements StateCache {
             count = store.size();
             generation = gen;
             resyncing = false;
+            // drops after the request may be of events after the snapshot: resync once more
+            again = resyncAgain || connection.eventsDropped() != droppedAtRequest;
+            resyncAgain = false;
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             LOG.info("State cache synced: {} entities for generation {} in {} ms ({} changes)", count, gen, ms, changes);
             // under the lock: never register after deactivate closed the lifecycle
@@ -128,6 +155,10 @@ public class StateCacheService implements StateCache {
                 lifecycle.ready(StateCache.class, this, Map.of("hassette.ha.generation", gen),
                         "synced " + count + " entities for generation " + gen + " in " + ms + " ms");
             }
+        }
+        if (again && active) {
+            LOG.warn("Events were dropped during the sync; resyncing all states again");
+            resync();
         }
     }
 
@@ -167,18 +198,8 @@ public class StateCacheService implements StateCache {
                 return;
             }
         }
-        boolean needResync = false;
         synchronized (lock) {
             store.apply((String) id, next);
-            long dropped = connection.eventsDropped();
-            if (dropped != droppedSeen && !resyncing) {
-                droppedSeen = dropped;
-                needResync = true;
-            }
-        }
-        if (needResync) {
-            LOG.warn("Events were dropped by the connection; resyncing all states");
-            resync();
         }
     }
 

@@ -9,8 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * The one thread that runs user code for a connection: event listeners and result callbacks, in
  * the order the reader saw the messages. The reader never blocks on it.
  *
- * <p>Overflow policy: events are bounded ({@code capacity} events queued at most). A batch that does
- * not fit is dropped whole and counted ({@link #dropped()}), with a warning at most every 10 s;
+ * <p>Overflow policy: events are bounded ({@code capacity} events queued at most), both the batches of
+ * the all-events subscription and the events of subscribing commands ({@code render_template},
+ * {@code subscribe_trigger}, {@code subscribe_entities}, ...). A batch that does not fit is dropped
+ * whole and counted ({@link #dropped()}), with a warning at most every 10 s, and {@code onDrop} is told;
  * results and other tasks are never dropped (they are bounded by the commands in flight). Dropping
  * keeps the reader reading, so HA never disconnects us for falling behind and our memory stays
  * bounded; the cost is that listeners miss events while they are too slow.
@@ -24,10 +26,20 @@ final class Dispatcher {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long lastDropWarning;
+    private final Runnable onDrop;
 
     Dispatcher(String name, int capacity, ClientLog log) {
+        this(name, capacity, log, () -> { });
+    }
+
+    /**
+     * @param onDrop called on the reader thread after each dropped batch; must return at once (hand
+     *               the work to another thread)
+     */
+    Dispatcher(String name, int capacity, ClientLog log, Runnable onDrop) {
         this.capacity = capacity;
         this.log = log;
+        this.onDrop = onDrop;
         this.thread = new Thread(this::loop, name);
         thread.setDaemon(true);
         thread.start();
@@ -43,6 +55,7 @@ final class Dispatcher {
                 log.warn("Event listeners are too slow: dispatch queue full (" + capacity + " events), "
                         + total + " events dropped so far");
             }
+            onDrop.run();
             return false;
         }
         queuedEvents.addAndGet(events);
@@ -67,6 +80,11 @@ final class Dispatcher {
 
     int queuedEvents() {
         return queuedEvents.get();
+    }
+
+    /** Tasks waiting (event batches, subscription events, results). */
+    int queuedTasks() {
+        return queue.size();
     }
 
     void close() {

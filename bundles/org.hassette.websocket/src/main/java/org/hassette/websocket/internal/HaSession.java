@@ -153,7 +153,9 @@ final class HaSession {
             }
         } catch (IOException e) {
             close(closed ? closeReason : describe(e));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // an Error too (OutOfMemoryError or StackOverflowError while parsing a hostile frame): the
+            // session ends with a reason and the connection thread reconnects; it must never die
             log.warn("Home Assistant reader failed: " + e);
             close("reader failed: " + e);
         }
@@ -260,7 +262,8 @@ final class HaSession {
             Consumer<Map<String, Object>> sub = subscriptions.get(id);
             if (sub != null) {
                 flush(batch);
-                dispatcher.execute(() -> sub.accept((Map<String, Object>) ev));
+                // bounded like the all-events batches: a slow subscriber loses events (counted), never the reader
+                dispatcher.offerEvents(1, () -> sub.accept((Map<String, Object>) ev));
                 return null;
             }
             log.debug("event for unknown subscription " + id + " ignored");

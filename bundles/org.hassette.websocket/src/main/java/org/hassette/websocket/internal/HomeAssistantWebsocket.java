@@ -118,6 +118,9 @@ public class HomeAssistantWebsocket {
     private final Object sleepMonitor = new Object();
     private final Thread thread;
     private final Facade facade = new Facade();
+    private final java.util.concurrent.CopyOnWriteArrayList<Runnable> dropListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean dropNotifyPending = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.Set<LiveSubscription> liveSubscriptions = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
     private volatile HaSession current;
     /** Where the current session is, for REST calls on the same server. */
@@ -136,12 +139,13 @@ public class HomeAssistantWebsocket {
         this.config = config;
         this.log = new MaskingLog();
         this.lifecycle = ResourceLifecycle.open(context, "websocket", ResourceRole.CORE, HomeAssistantConnection.class);
-        this.dispatcher = new Dispatcher("hassette-ha-dispatch", Math.max(256, config.dispatch_queue_events()), log);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hassette-ha-timer");
             t.setDaemon(true);
             return t;
         });
+        this.dispatcher = new Dispatcher("hassette-ha-dispatch", Math.max(256, config.dispatch_queue_events()), log,
+                this::eventsDropped);
         this.listeners = new EventListeners(log);
         lifecycle.running("starting the connection to Home Assistant");
         thread = new Thread(this::run, "hassette-ha-connection");
@@ -187,8 +191,25 @@ public class HomeAssistantWebsocket {
         dispatcher.close();
     }
 
-    /** The connection thread: connect, serve, and reconnect with backoff until deactivated. */
+    /** The connection thread: never ends while the component is active, whatever is thrown. */
     private void run() {
+        while (running) {
+            try {
+                connectLoop();
+            } catch (Throwable t) { // outside a session (status update, logging): keep the thread, retry after a pause
+                LOG.error("The Home Assistant connection loop failed; restarting it", t);
+                try {
+                    lifecycle.notReady("unexpected error: " + t + " (next in 1 s)");
+                } catch (Throwable ignored) {
+                    // nothing more to do
+                }
+                sleep(1000);
+            }
+        }
+    }
+
+    /** Connect, serve, and reconnect with backoff until deactivated. */
+    private void connectLoop() {
         Backoff backoff = new Backoff(Math.max(1, config.reconnect_base_ms()), Math.max(1, config.reconnect_max_ms()), 0.2);
         int attempt = 0;
         String lastReasonKind = null;
@@ -211,6 +232,7 @@ public class HomeAssistantWebsocket {
                 long gen = ++generation;
                 currentEndpoint = endpoint;
                 current = session;
+                renewSubscriptions(session);
                 attempt = 0;
                 lastReasonKind = null;
                 ScheduledFuture<?> heartbeat = startHeartbeat(session);
@@ -240,9 +262,17 @@ public class HomeAssistantWebsocket {
                 reason = HaSession.describe(e);
             } catch (ConfigurationException e) {
                 reason = e.getMessage();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // also an Error (OutOfMemoryError, StackOverflowError): this thread is the connection; if it
+                // died, HomeAssistantConnection would stay registered with nobody reading. Abort the session,
+                // withdraw readiness with the reason, back off and reconnect.
                 reason = "unexpected error: " + e;
                 LOG.warn("Unexpected error in the Home Assistant connection", e);
+                HaSession s = current;
+                if (s != null) {
+                    s.abort(reason);
+                }
+                attempt = Math.max(1, attempt);
             }
             current = null;
             if (!running) {
@@ -264,9 +294,108 @@ public class HomeAssistantWebsocket {
         }
     }
 
+    /** On the reader after a dropped batch: tell the drop listeners once, on the timer thread. */
+    private void eventsDropped() {
+        if (dropListeners.isEmpty() || !dropNotifyPending.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            scheduler.execute(() -> {
+                dropNotifyPending.set(false);
+                for (Runnable l : dropListeners) {
+                    try {
+                        l.run();
+                    } catch (RuntimeException e) {
+                        log.warn("An events-dropped listener failed: " + e);
+                    }
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            dropNotifyPending.set(false);
+        }
+    }
+
+    /**
+     * Sends the stored subscribing commands again on a new session (new ids), before the connection is
+     * registered, so their subscribers keep receiving across reconnects.
+     */
+    private void renewSubscriptions(HaSession session) {
+        for (LiveSubscription sub : liveSubscriptions) {
+            if (sub.closed) {
+                continue;
+            }
+            sub.sendOn(session).whenComplete((v, e) -> {
+                if (e != null) {
+                    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                    log.warn("Could not renew the " + sub.type + " subscription after the reconnect: " + cause.getMessage());
+                } else if (sub.closed) {
+                    sub.close(); // closed while it was being renewed: end it on this session too
+                }
+            });
+        }
+        if (!liveSubscriptions.isEmpty()) {
+            log.info("Renewed " + liveSubscriptions.size() + " subscription(s) on the new connection");
+        }
+    }
+
+    /** A subscribing command that is sent again after every reconnect until closed. */
+    private final class LiveSubscription implements Subscription {
+        final String type;
+        final Map<String, ?> fields;
+        final Consumer<Map<String, Object>> onEvent;
+        final Duration timeout;
+        private HaSession session; // guarded by this
+        private long id; // guarded by this
+        volatile boolean closed;
+
+        LiveSubscription(String type, Map<String, ?> fields, Consumer<Map<String, Object>> onEvent, Duration timeout) {
+            this.type = type;
+            this.fields = fields == null ? Map.of() : Map.copyOf(fields);
+            this.onEvent = onEvent;
+            this.timeout = timeout;
+        }
+
+        CompletableFuture<Object> sendOn(HaSession s) {
+            long[] idOut = new long[1];
+            synchronized (this) {
+                CompletableFuture<Object> f = s.subscribe(type, fields, timeout, onEvent, idOut);
+                session = s;
+                id = idOut[0];
+                return f;
+            }
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            liveSubscriptions.remove(this);
+            HaSession s;
+            long i;
+            synchronized (this) {
+                s = session;
+                i = id;
+            }
+            if (s != null) {
+                s.unsubscribe(i, timeout);
+            }
+        }
+    }
+
     private void deliver(java.util.List<org.hassette.api.ha.HaEvent> batch) {
+        Consumer<java.util.List<org.hassette.api.ha.HaEvent>> hook = readerHook;
+        if (hook != null) {
+            hook.accept(batch);
+        }
         dispatcher.offerEvents(batch.size(), () -> listeners.dispatch(batch));
     }
+
+    /** The dispatcher (tests). */
+    Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    /** Test seam: runs on the reader thread for every batch before it is queued (null in production). */
+    volatile Consumer<java.util.List<org.hassette.api.ha.HaEvent>> readerHook;
 
     private ScheduledFuture<?> startHeartbeat(HaSession session) {
         long interval = Math.max(1, config.heartbeat_interval_seconds());
@@ -374,9 +503,23 @@ public class HomeAssistantWebsocket {
                 return CompletableFuture.failedFuture(new HomeAssistantException(HomeAssistantException.NOT_CONNECTED,
                         "not connected to Home Assistant"));
             }
-            long[] id = new long[1];
             Duration t = timeout == null ? defaultTimeout() : timeout;
-            return s.subscribe(type, fields, t, onEvent, id).thenApply(v -> () -> s.unsubscribe(id[0], t));
+            LiveSubscription sub = new LiveSubscription(type, fields, onEvent, t);
+            liveSubscriptions.add(sub); // before sending: a reconnect meanwhile renews it
+            return sub.sendOn(s).handle((v, e) -> {
+                if (e != null) {
+                    sub.close();
+                    throw e instanceof java.util.concurrent.CompletionException ? (java.util.concurrent.CompletionException) e
+                            : new java.util.concurrent.CompletionException(e);
+                }
+                return (Subscription) sub;
+            });
+        }
+
+        @Override
+        public Subscription onEventsDropped(Runnable listener) {
+            dropListeners.add(listener);
+            return () -> dropListeners.remove(listener);
         }
 
         @Override
@@ -416,7 +559,7 @@ public class HomeAssistantWebsocket {
                 try {
                     return r.body().length == 0 ? null : Json.parse(r.body(), 0, r.body().length);
                 } catch (java.io.IOException bad) {
-                    throw new java.util.concurrent.CompletionException(new HomeAssistantException("invalid_response",
+                    throw new java.util.concurrent.CompletionException(new HomeAssistantException(HomeAssistantException.BAD_RESPONSE,
                             method + " " + path + ": not JSON (" + bad.getMessage() + ")"));
                 }
             });

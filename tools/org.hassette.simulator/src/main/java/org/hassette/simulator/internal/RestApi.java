@@ -320,6 +320,20 @@ final class RestApi {
             case "POST /sim/delay":
                 core.faults().delayNanos((long) (number(body, "ms", 0) * 1_000_000));
                 return HttpResponse.json(200, status());
+            case "POST /sim/fail_next": {
+                Object type = body.getOrDefault("type", "*");
+                Object code = body.get("code");
+                Object message = body.get("message");
+                if (!(type instanceof String) || !(code instanceof String) || (message != null && !(message instanceof String))) {
+                    return HttpResponse.message(400, "body: {\"type\":\"call_service\",\"code\":\"home_assistant_error\",\"message\"?:\"...\"}");
+                }
+                try {
+                    core.faults().failNext((String) type, (String) code, (String) message);
+                } catch (IllegalArgumentException e) {
+                    return HttpResponse.message(400, e.getMessage());
+                }
+                return HttpResponse.json(200, Map.of("pending", core.faults().pendingFailures()));
+            }
             case "POST /sim/oversized": {
                 int bytes = (int) number(body, "bytes", -1);
                 if (bytes <= 0) {

@@ -47,6 +47,8 @@ final class Template {
     static final class Info {
         final Set<String> entities = new TreeSet<>();
         final Set<String> domains = new TreeSet<>();
+        /** Variables that were undefined (HA logs "Template variable warning" for each, once per render). */
+        final Set<String> undefined = new java.util.LinkedHashSet<>();
         boolean all;
         boolean time;
     }
@@ -1007,6 +1009,7 @@ final class Template {
                 if (t.equals("states")) {
                     return new StatesView(null);
                 }
+                ctx.info.undefined.add(t);
                 return UNDEFINED;
             };
         }

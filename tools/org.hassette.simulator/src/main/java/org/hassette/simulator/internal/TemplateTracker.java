@@ -20,6 +20,7 @@ final class TemplateTracker {
     private final Map<String, Object> variables;
     private final BiConsumer<Object, Map<String, Object>> onResult;
     private final Consumer<String> onError;
+    private final Consumer<String> onWarning;
     private final Runnable unlisten;
     private volatile Template.Info info = new Template.Info();
     private ScheduledFuture<?> timeTask;
@@ -28,12 +29,13 @@ final class TemplateTracker {
     private boolean stopped;
 
     TemplateTracker(Home home, Template template, Map<String, Object> variables,
-            BiConsumer<Object, Map<String, Object>> onResult, Consumer<String> onError) {
+            BiConsumer<Object, Map<String, Object>> onResult, Consumer<String> onError, Consumer<String> onWarning) {
         this.home = home;
         this.template = template;
         this.variables = variables;
         this.onResult = onResult;
         this.onError = onError;
+        this.onWarning = onWarning;
         this.unlisten = home.bus().listen(Event.STATE_CHANGED, e -> {
             Template.Info i = info;
             String id = e.entityId();
@@ -58,6 +60,9 @@ final class TemplateTracker {
             return;
         }
         info = next;
+        for (String name : next.undefined) { // core's _log_fn: logged (and reported) during the render, before the result
+            onWarning.accept("Template variable warning: '" + name + "' is undefined when rendering '" + template.source() + "'");
+        }
         if (next.time && timeTask == null) {
             timeTask = home.scheduler().scheduleAtFixedRate(() -> home.locked(() -> {
                 refresh();

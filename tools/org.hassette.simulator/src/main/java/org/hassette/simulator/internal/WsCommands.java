@@ -486,6 +486,13 @@ final class WsCommands {
                     event.put("level", "ERROR");
                     conn.sendEvent(id, event);
                 }
+            }, warning -> {
+                if (reportErrors) { // core: {"error": msg, "level": "WARNING"}, then the result (rendered with Undefined)
+                    Map<String, Object> event = new LinkedHashMap<>();
+                    event.put("error", warning);
+                    event.put("level", "WARNING");
+                    conn.sendEvent(id, event);
+                }
             });
             conn.addSubscription(id, tracker::stop);
             conn.sendResult(id, null);

@@ -371,6 +371,12 @@ public final class WsConnection {
             sendError(curId, new HaError(HaError.UNKNOWN_COMMAND, "Unknown command."));
             return;
         }
+        HaError injected = core.faults().takeFailure(type);
+        if (injected != null) { // fault injection: answered like a handler that raised it (last_id advances)
+            sendError(curId, injected);
+            lastId = curId;
+            return;
+        }
         try {
             commands.handle(curId, type, castMap(m));
         } catch (HaError e) {

@@ -63,7 +63,7 @@ class AppDependencyIT {
         }
         Await.until("test apps stopped", WAIT, () -> registry.apps().stream()
                 .noneMatch(a -> a.appId().startsWith("app:it.") && a.status() != ResourceStatus.NOT_STARTED));
-        configAdmin.getConfiguration("org.hassette.apps", "?").delete();
+        SimulatedHome.resetAppHandler(context, configAdmin, scr);
         home.close();
     }
 

@@ -77,7 +77,7 @@ class AppPolicyIT {
             }
         }
         Await.until("test apps removed", WAIT, () -> registry.apps().stream().noneMatch(a -> a.appId().endsWith("_" + run)));
-        configAdmin.getConfiguration("org.hassette.apps", "?").delete();
+        SimulatedHome.resetAppHandler(context, configAdmin, scr);
         home.close();
     }
 

@@ -74,7 +74,7 @@ class AppSupervisionIT {
             }
         }
         Await.until("test apps removed", WAIT, () -> registry.apps().stream().noneMatch(a -> a.appId().endsWith("_" + run)));
-        configAdmin.getConfiguration("org.hassette.apps", "?").delete();
+        SimulatedHome.resetAppHandler(context, configAdmin, scr);
         home.close();
     }
 

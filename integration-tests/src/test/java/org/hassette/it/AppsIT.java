@@ -94,7 +94,7 @@ class AppsIT {
                 // deleted by the test
             }
         }
-        configAdmin.getConfiguration("org.hassette.apps", "?").delete();
+        SimulatedHome.resetAppHandler(context, configAdmin, scr);
         Await.until("no motion lights app left", WAIT,
                 () -> registry.apps().stream().noneMatch(a -> a.appId().startsWith("app:" + PID + "~")));
         home.close();

@@ -100,7 +100,7 @@ class HostileInputIT {
             }
         }
         home.close();
-        configAdmin.getConfiguration("org.hassette.apps", "?").delete();
+        SimulatedHome.resetAppHandler(context, configAdmin, scr);
     }
 
     @Test

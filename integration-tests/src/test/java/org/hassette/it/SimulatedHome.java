@@ -86,6 +86,23 @@ final class SimulatedHome implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes the app handler's configuration and waits until SCR runs it without one. The next
+     * test may configure it at once: an update that follows a delete before SCR has applied the
+     * delete is lost (Felix SCR 2.2.18 compares the new configuration's change count with the
+     * deleted one's and drops it as stale; reproduced in this framework).
+     */
+    static void resetAppHandler(BundleContext context, ConfigurationAdmin configAdmin, ServiceComponentRuntime scr)
+            throws java.io.IOException {
+        configAdmin.getConfiguration("org.hassette.apps", "?").delete();
+        Await.until("the app handler running without a configuration", WAIT, () -> {
+            var d = scr.getComponentDescriptionDTO(Readiness.bundle(context, "org.hassette.apps"), "org.hassette.apps.internal.AppHandler");
+            return d != null && scr.getComponentConfigurationDTOs(d).stream()
+                    .anyMatch(c -> c.state == org.osgi.service.component.runtime.dto.ComponentConfigurationDTO.ACTIVE
+                            && !c.properties.containsKey("service.pid"));
+        });
+    }
+
     private static void awaitAppHandler(BundleContext context, ServiceComponentRuntime scr, java.util.Map<String, Object> properties) {
         Await.until("the app handler runs with " + properties, WAIT, () -> {
             var d = scr.getComponentDescriptionDTO(Readiness.bundle(context, "org.hassette.apps"),

@@ -92,6 +92,33 @@ class CoreReadyConditionIT {
     }
 
     @Test
+    void aRequiredResourceGoingDownWhileAGatedComponentActivatesWaitsForItAndStopsIt() throws Exception {
+        // the window registerService used to leave: gated components activate inside it, before the
+        // registration is known to other threads, so a resource going down then could not withdraw it
+        Readiness.configure(context, configAdmin, scr, 300, "probe.alpha", "probe.beta", "probe.gamma");
+        gamma.ready("up");
+        ProbeLog.clear();
+        ProbeLog.gatedActivationDelayMs = 1000;
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> up = pool.submit(() -> alpha.ready("up")); // registers the condition; the gated probe activates on that thread
+            Await.until("the gated probe is activating", Readiness.WAIT, () -> ProbeLog.events().contains("gated activating"));
+            gamma.notReady("down while the gated probe activates");
+            // synchronous: by the time notReady returns the gated probe has finished activating and been stopped
+            List<String> events = ProbeLog.events();
+            assertTrue(events.contains("gated- alpha=true"), "stopped before gamma's service went: " + events);
+            assertEquals(List.of(), ProbeLog.violations(), "the gated probe ran without GammaService");
+            assertFalse(Readiness.conditionRegistered(context));
+            up.get(30, TimeUnit.SECONDS);
+        } finally {
+            ProbeLog.gatedActivationDelayMs = 0;
+            pool.shutdownNow();
+        }
+        assertFalse(Readiness.conditionRegistered(context), "gamma is still down");
+        assertEquals(List.of(), ProbeLog.violations());
+    }
+
+    @Test
     void betaActivatesOnlyAfterAlphaIsReadyAndStopsWhenAlphaWithdraws() throws Exception {
         var beta = Readiness.component(context, scr, "org.hassette.itest.probes", "probe.beta");
         assertEquals(List.of(ComponentConfigurationDTO.UNSATISFIED_REFERENCE), Readiness.states(scr, beta));

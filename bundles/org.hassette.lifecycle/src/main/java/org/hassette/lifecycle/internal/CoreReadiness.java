@@ -6,6 +6,7 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -19,11 +20,9 @@ import org.hassette.api.lifecycle.ResourceProperties;
 import org.hassette.api.lifecycle.ResourceReport;
 import org.hassette.api.lifecycle.ResourceRole;
 import org.hassette.api.lifecycle.ResourceStatusService;
-import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceEvent;
-import org.osgi.framework.ServiceFactory;
 import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
@@ -48,10 +47,10 @@ import org.slf4j.LoggerFactory;
  * runs at a time and that re-checks readiness after every registration, so a resource flapping on
  * another thread (or a gated component changing a resource while it activates on the registering
  * thread) can never leave the condition registered while a required resource is not ready. No lock
- * is held while registering or unregistering: gated components activate on that thread. The
- * condition is a service factory whose {@code getService} publishes the registration before any
- * gated component is constructed, so a resource going down during that activation can withdraw it
- * on its own thread before its service goes (see {@link ConditionFactory}).
+ * is held while registering or unregistering: gated components activate on that thread. A
+ * resource going down on another thread while gated components activate inside
+ * {@code registerService} waits for that activation to end, then withdraws the condition, so the
+ * components are stopped before its service goes.
  */
 @Component(immediate = true, service = {}, configurationPid = ReadinessConfig.PID)
 @Designate(ocd = ReadinessConfig.class)
@@ -63,7 +62,7 @@ public class CoreReadiness {
     private final ReadinessReport report;
     private final long activatedNanos = System.nanoTime();
     private final Set<ServiceReference<?>> coreStatus = ConcurrentHashMap.newKeySet();
-    private final AtomicReference<ServiceRegistration<?>> condition = new AtomicReference<>();
+    private final AtomicReference<ServiceRegistration<Condition>> condition = new AtomicReference<>();
     private final AtomicInteger pendingChecks = new AtomicInteger();
     private final AtomicBoolean everReady = new AtomicBoolean();
     private final AtomicBoolean timeoutLogged = new AtomicBoolean();
@@ -129,9 +128,30 @@ public class CoreReadiness {
         return !closed && required.stream().allMatch(name -> coreStatus.stream().anyMatch(r -> isReady(r, name)));
     }
 
+    /** A registration of the condition under way: gated components activate inside it, on {@code thread}. */
+    private record InFlight(Thread thread, CountDownLatch done) {
+    }
+
+    private static final long ACTIVATION_WAIT_SECONDS = 10;
+    private volatile InFlight inFlight;
+
     /** The synchronous way down: on the thread that reported the change, before it goes on. */
     private void withdrawIfNotReady() {
         if (!allRequiredReady()) {
+            InFlight registering = inFlight;
+            if (registering != null && registering.thread != Thread.currentThread()) {
+                // gated components are activating inside registerService on another thread: wait until that is
+                // over and the registration is published, then withdraw it, so they are stopped before this
+                // resource's service goes. Bounded: a gated component waiting for this thread must not hang us.
+                try {
+                    if (!registering.done.await(ACTIVATION_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                        LOG.warn("Gated components still activating after {} s on thread {}; withdrawing readiness without waiting longer",
+                                ACTIVATION_WAIT_SECONDS, registering.thread.getName());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             withdraw(true);
         }
     }
@@ -152,49 +172,28 @@ public class CoreReadiness {
                 Dictionary<String, Object> props = new Hashtable<>();
                 props.put(Condition.CONDITION_ID, ReadinessReport.CORE_READY_CONDITION);
                 props.put("hassette.required", required.toArray(String[]::new));
-                // a service factory: SCR obtains the condition before it constructs a gated component, and
-                // getService publishes the registration first, so a resource going down on another thread can
-                // always withdraw it (see ConditionFactory)
-                ConditionFactory factory = new ConditionFactory();
-                ServiceRegistration<?> registration = context.registerService(Condition.class.getName(), factory, props);
-                if (factory.refused) {
-                    // a required resource went down while gated components were being activated: start over
-                    condition.compareAndSet(registration, null);
-                    unregister(registration);
-                    continue; // runs the loop again (missed is still counted)
+                // Gated components activate inside registerService, on this thread, before the registration is
+                // known to anyone: a resource going down meanwhile on another thread finds no condition to withdraw.
+                // It waits for `activated` instead (see withdrawIfNotReady), then withdraws what this published.
+                CountDownLatch activated = new CountDownLatch(1);
+                inFlight = new InFlight(Thread.currentThread(), activated);
+                try {
+                    // checked again after announcing the registration: a resource that went down before it could
+                    // not see it, so it must be seen here (and then it is withdrawn in the next round)
+                    if (allRequiredReady()) {
+                        condition.set(context.registerService(Condition.class, Condition.INSTANCE, props));
+                    }
+                } finally {
+                    inFlight = null;
+                    activated.countDown();
                 }
-                publish(registration);
-                if (everReady.compareAndSet(false, true)) {
+                if (condition.get() != null && everReady.compareAndSet(false, true)) {
                     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - activatedNanos);
                     LOG.info("Hassette core ready in {} ms ({})", ms, String.join(", ", required));
                 }
             }
             missed = pendingChecks.addAndGet(-missed);
         } while (missed != 0);
-    }
-
-    /**
-     * Makes {@code registration} the one a thread going down withdraws, unless a live one is already
-     * published. Runs inside {@code registerService} (from {@link ConditionFactory}) and after it.
-     */
-    private void publish(ServiceRegistration<?> registration) {
-        while (true) {
-            ServiceRegistration<?> current = condition.get();
-            if (current == registration || isLive(current) || !isLive(registration)) {
-                return;
-            }
-            if (condition.compareAndSet(current, registration)) {
-                return;
-            }
-        }
-    }
-
-    private static void unregister(ServiceRegistration<?> registration) {
-        try {
-            registration.unregister();
-        } catch (IllegalStateException alreadyGone) {
-            // withdrawn by a thread going down
-        }
     }
 
     private static boolean isLive(ServiceRegistration<?> registration) {
@@ -209,39 +208,8 @@ public class CoreReadiness {
         }
     }
 
-    /**
-     * The condition as a service factory, to close the window between "the condition is registered"
-     * and "the registration is visible to other threads": {@code registerService} activates gated
-     * components inside itself, before it returns the registration. SCR calls {@link #getService}
-     * before it constructs a gated component; it publishes the registration, then checks readiness
-     * again. A resource that went down before that check makes it return {@code null}: SCR does not
-     * activate the component (and logs that it could not obtain its dependencies), and the
-     * registering thread unregisters this registration and runs its loop again. A resource that
-     * goes down after it finds the registration, unregisters it on its own thread, and SCR makes that
-     * wait until the activation has finished and deactivates the component — before the resource
-     * unregisters its service. So a gated component never runs without every required service.
-     */
-    private final class ConditionFactory implements ServiceFactory<Condition> {
-        volatile boolean refused;
-
-        @Override
-        public Condition getService(Bundle bundle, ServiceRegistration<Condition> registration) {
-            publish(registration);
-            if (allRequiredReady()) {
-                return Condition.INSTANCE;
-            }
-            refused = true; // the registering thread withdraws this registration and checks again
-            condition.compareAndSet(registration, null);
-            return null;
-        }
-
-        @Override
-        public void ungetService(Bundle bundle, ServiceRegistration<Condition> registration, Condition service) {
-        }
-    }
-
     private void withdraw(boolean warn) {
-        ServiceRegistration<?> registration = condition.getAndSet(null);
+        ServiceRegistration<Condition> registration = condition.getAndSet(null);
         if (registration == null) {
             return;
         }

@@ -151,8 +151,14 @@ final class SupervisionEngine {
         executor.execute(() -> {
             Supervised s = supervised(resource, component);
             if (s.phase == Phase.IDLE || s.phase == Phase.AWAITING_READY) {
+                // the report comes from a scan on another thread: make sure it is not about an activation
+                // that a restart has replaced since
+                String current = actions.activationFailure(component);
+                if (current == null) {
+                    return;
+                }
                 s.lastStatus = ResourceStatus.FAILED;
-                failure(s, "activation failed: " + failure, errorType(failure));
+                failure(s, "activation failed: " + current, errorType(current));
             }
         });
     }

@@ -57,6 +57,8 @@ public class Watcher implements Supervisor {
     private final ServiceComponentRuntime scr;
     private final ResourceLifecycle lifecycle;
     private final ScheduledExecutorService executor;
+    private final java.util.concurrent.ExecutorService scanner;
+    private final java.util.concurrent.atomic.AtomicBoolean scanQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private final SupervisionEngine engine;
     private final ServiceTracker<ResourceStatusService, String> statusTracker;
 
@@ -80,11 +82,18 @@ public class Watcher implements Supervisor {
             t.setDaemon(true);
             return t;
         });
+        // SCR's DTOs are read on a thread of their own: a scan (all component descriptions) must not
+        // delay a restart that is due on the decision thread
+        this.scanner = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "hassette-watcher-scan");
+            t.setDaemon(true);
+            return t;
+        });
         this.engine = new SupervisionEngine(executor, new ScrActions(), this::policyOf, Clock.systemUTC(), new Random());
         this.statusTracker = new ServiceTracker<>(context, ResourceStatusService.class, new StatusCustomizer());
         this.scrListener = event -> {
-            if (event.getType() == org.osgi.framework.ServiceEvent.MODIFIED && !executor.isShutdown()) {
-                executor.execute(this::scanComponents);
+            if (event.getType() == org.osgi.framework.ServiceEvent.MODIFIED) {
+                requestScan();
             }
         };
         statusTracker.open();
@@ -93,7 +102,7 @@ public class Watcher implements Supervisor {
         } catch (org.osgi.framework.InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }
-        executor.execute(this::scanComponents);
+        requestScan();
         lifecycle.ready(Supervisor.class, this, Map.of(), "tracking " + statusTracker.size() + " resources");
     }
 
@@ -101,6 +110,7 @@ public class Watcher implements Supervisor {
     void deactivate() {
         context.removeServiceListener(scrListener);
         statusTracker.close();
+        scanner.shutdownNow();
         executor.shutdownNow();
         lifecycle.close();
     }
@@ -129,6 +139,22 @@ public class Watcher implements Supervisor {
     /** For tests in this bundle's package. */
     SupervisionEngine engine() {
         return engine;
+    }
+
+    /** Coalesces bursts of change counts into one scan at a time. */
+    private void requestScan() {
+        if (!scanner.isShutdown() && scanQueued.compareAndSet(false, true)) {
+            try {
+                scanner.execute(() -> {
+                    scanQueued.set(false);
+                    if (!executor.isShutdown()) {
+                        scanComponents();
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                scanQueued.set(false);
+            }
+        }
     }
 
     private void scanComponents() {

@@ -7,6 +7,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class ProbeLog {
     private static final List<String> EVENTS = new CopyOnWriteArrayList<>();
     private static final List<String> VIOLATIONS = new CopyOnWriteArrayList<>();
+    /** How long the gated probe takes to activate (a test widens the activation window with it). */
+    public static volatile long gatedActivationDelayMs;
 
     private ProbeLog() {
     }

@@ -21,6 +21,15 @@ public class ProbeGated {
     @Activate
     public ProbeGated(BundleContext context) {
         this.context = context;
+        long delay = ProbeLog.gatedActivationDelayMs;
+        if (delay > 0) {
+            ProbeLog.record("gated activating");
+            try {
+                Thread.sleep(delay); // a slow activation, on purpose: a required resource may go down meanwhile
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         checkRequired("activated");
         ProbeLog.record("gated+ alpha=" + alphaRegistered());
     }

@@ -603,11 +603,14 @@ class HomeAssistantIT {
             StateCache cache = context.getService(context.getServiceReference(StateCache.class));
             Await.until("the cache equals HA after the restart", WAIT, () -> cacheEqualsSimulator(cache));
             assertEquals(Integer.toString(total), cache.get("sensor.it_seq").orElseThrow().state());
+            // the last writes may fall while HA is down (only the resync shows them): one more after it
+            sim.setState("sensor.it_seq", Integer.toString(total + 1), Map.of("seq", total + 1));
+            Await.until("a write after the restart reaches the listener", WAIT, () -> seen.contains((long) total + 1));
         } finally {
             l.close();
         }
         assertEquals(seen.size(), new java.util.HashSet<>(seen).size(), "a sequence number reached the listener twice: " + seen);
-        assertTrue(seen.contains(1L) && seen.contains((long) total), "before and after the restart were heard");
+        assertTrue(seen.contains(1L), "the first write was heard: " + seen);
     }
 
     @Test

@@ -250,53 +250,36 @@ public final class SchedulerEngine implements Scheduler, VirtualClock.Listener {
      * is planned again from now, a waiting one for the first time.
      */
     public void locationChanged() {
-        boolean changed = false;
-        synchronized (lock) {
-            Instant now = clock.now();
-            for (Job job : jobs.values()) {
-                if (job.trigger instanceof SunTrigger t && job.status != JobStatus.CANCELLED) {
-                    if (job.pending != null) {
-                        job.pending.cancelled = true;
-                        job.pending = null;
-                    }
-                    ZonedDateTime first;
-                    try {
-                        first = t.first(now.atZone(clock.zone()));
-                    } catch (RuntimeException e) {
-                        LOG.warn("Job '{}' cannot compute its sun time: {}", job.name, e.toString());
-                        first = null;
-                    }
-                    job.plan(first, now);
-                    changed = true;
-                }
-            }
-        }
-        if (changed) {
-            wakeup.run();
-        }
+        replan(job -> job.trigger instanceof SunTrigger, "cannot compute its sun time");
     }
 
     /** An entity changed: every job timed by it is planned again from its new value. */
     public void entityChanged(String entityId) {
+        replan(job -> job.trigger instanceof EntityTimeTrigger t && t.entityId.equals(entityId), "cannot read the time in " + entityId);
+    }
+
+    /** Plans the matching, not cancelled jobs again from now; a failure to compute leaves them waiting. */
+    private void replan(java.util.function.Predicate<Job> which, String failure) {
         boolean changed = false;
         synchronized (lock) {
             Instant now = clock.now();
             for (Job job : jobs.values()) {
-                if (job.trigger instanceof EntityTimeTrigger t && t.entityId.equals(entityId) && job.status != JobStatus.CANCELLED) {
-                    if (job.pending != null) {
-                        job.pending.cancelled = true;
-                        job.pending = null;
-                    }
-                    ZonedDateTime first;
-                    try {
-                        first = t.first(now.atZone(clock.zone()));
-                    } catch (RuntimeException e) {
-                        LOG.warn("Job '{}' cannot read the time in {}: {}", job.name, entityId, e.toString());
-                        first = null;
-                    }
-                    job.plan(first, now);
-                    changed = true;
+                if (job.status == JobStatus.CANCELLED || !which.test(job)) {
+                    continue;
                 }
+                if (job.pending != null) {
+                    job.pending.cancelled = true;
+                    job.pending = null;
+                }
+                ZonedDateTime first;
+                try {
+                    first = job.trigger.first(now.atZone(clock.zone()));
+                } catch (RuntimeException e) {
+                    LOG.warn("Job '{}' {}: {}", job.name, failure, e.toString());
+                    first = null;
+                }
+                job.plan(first, now);
+                changed = true;
             }
         }
         if (changed) {

@@ -347,6 +347,12 @@ class HomeAssistantIT {
         assertEquals("service_validation_error", code(() -> api.callService("weather", "get_forecasts",
                 Target.entities("weather.home"), Map.of("type", "daily"), false).join()));
         assertEquals("not_found", code(() -> api.callService("nope", "nope", Target.NONE, Map.of(), false).join()));
+        // floors and labels reach HA as its target keys (HA expands them to entities)
+        api.callService("light", "turn_off", Target.floors("ground_floor").and(Target.labels("christmas")), Map.of(), false).join();
+        Map<?, ?> sent = (Map<?, ?>) sim.recorder().commands().stream().filter(c -> "call_service".equals(c.type()))
+                .reduce((a, b) -> b).orElseThrow().field("target");
+        assertEquals(List.of("ground_floor"), sent.get("floor_id"), String.valueOf(sent));
+        assertEquals(List.of("christmas"), sent.get("label_id"), String.valueOf(sent));
 
         assertEquals(Boolean.FALSE, api.renderTemplate("{{ is_state('sun.sun', 'nonsense') }}", Map.of()).get(10, TimeUnit.SECONDS));
         assertEquals(42L, api.renderTemplate("{{ x * 2 }}", Map.of("x", 21)).get(10, TimeUnit.SECONDS));

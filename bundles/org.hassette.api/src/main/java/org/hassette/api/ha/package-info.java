@@ -6,7 +6,7 @@
  * {@code Boolean} and {@code null}; no JSON library leaks into this package.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.hassette.api.ha;
 
 import org.osgi.annotation.bundle.Export;

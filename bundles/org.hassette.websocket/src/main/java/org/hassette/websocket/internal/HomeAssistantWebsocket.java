@@ -324,10 +324,20 @@ public class HomeAssistantWebsocket {
             if (sub.closed) {
                 continue;
             }
-            sub.sendOn(session).whenComplete((v, e) -> {
+            sub.sendOn(session, false).whenComplete((v, e) -> {
                 if (e != null) {
                     Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-                    log.warn("Could not renew the " + sub.type + " subscription after the reconnect: " + cause.getMessage());
+                    boolean connectionGone = cause instanceof HomeAssistantException h && java.util.Set.of(HomeAssistantException.NOT_CONNECTED,
+                            HomeAssistantException.CONNECTION_LOST, HomeAssistantException.CLIENT_TIMEOUT).contains(h.code());
+                    if (connectionGone) {
+                        log.warn("Could not renew the " + sub.type + " subscription after the reconnect (" + cause.getMessage()
+                                + "); tried again on the next connection");
+                    } else {
+                        // HA refused it: sending it after every reconnect would only repeat the refusal
+                        log.warn("Home Assistant refused to renew the " + sub.type + " subscription after the reconnect: "
+                                + cause.getMessage() + "; it has ended");
+                        sub.close();
+                    }
                 } else if (sub.closed) {
                     sub.close(); // closed while it was being renewed: end it on this session too
                 }
@@ -355,9 +365,16 @@ public class HomeAssistantWebsocket {
             this.timeout = timeout;
         }
 
-        CompletableFuture<Object> sendOn(HaSession s) {
+        /**
+         * Sends the subscribing command on {@code s}, unless it is already live there, or (for the first
+         * send) a reconnect has already renewed it on a newer session: one live copy at most.
+         */
+        CompletableFuture<Object> sendOn(HaSession s, boolean first) {
             long[] idOut = new long[1];
             synchronized (this) {
+                if (session == s || first && session != null) {
+                    return CompletableFuture.completedFuture(null);
+                }
                 CompletableFuture<Object> f = s.subscribe(type, fields, timeout, onEvent, idOut);
                 session = s;
                 id = idOut[0];
@@ -506,7 +523,7 @@ public class HomeAssistantWebsocket {
             Duration t = timeout == null ? defaultTimeout() : timeout;
             LiveSubscription sub = new LiveSubscription(type, fields, onEvent, t);
             liveSubscriptions.add(sub); // before sending: a reconnect meanwhile renews it
-            return sub.sendOn(s).handle((v, e) -> {
+            return sub.sendOn(s, true).handle((v, e) -> {
                 if (e != null) {
                     sub.close();
                     throw e instanceof java.util.concurrent.CompletionException ? (java.util.concurrent.CompletionException) e

@@ -53,7 +53,6 @@ public class StateCacheService implements StateCache {
     private volatile long generation;
     private volatile boolean active = true;
     private boolean resyncing; // guarded by lock
-    private boolean resyncAgain; // guarded by lock: events were dropped while a resync was under way
     private long droppedAtRequest; // guarded by lock
 
     @Activate
@@ -89,7 +88,8 @@ public class StateCacheService implements StateCache {
     /**
      * The connection dropped events (its listeners fell behind): some state_changed may be lost, so
      * the cache asks for every state again at once, not only when the next state_changed arrives
-     * (there may be none for a long time). Drops while a resync is under way lead to one more.
+     * (there may be none for a long time). A drop while a resync is under way is seen when it ends,
+     * by the drop counter (the connection counts a drop before it tells its listeners).
      */
     private void onEventsDropped() {
         synchronized (lock) {
@@ -97,7 +97,6 @@ public class StateCacheService implements StateCache {
                 return;
             }
             if (resyncing) {
-                resyncAgain = true;
                 return;
             }
         }
@@ -146,8 +145,7 @@ public class StateCacheService implements StateCache {
             generation = gen;
             resyncing = false;
             // drops after the request may be of events after the snapshot: resync once more
-            again = resyncAgain || connection.eventsDropped() != droppedAtRequest;
-            resyncAgain = false;
+            again = connection.eventsDropped() != droppedAtRequest;
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             LOG.info("State cache synced: {} entities for generation {} in {} ms ({} changes)", count, gen, ms, changes);
             // under the lock: never register after deactivate closed the lifecycle

@@ -144,18 +144,7 @@ final class HomeFolder {
      * only through {@code etc/} is never treated as a demo home: the demo apps would act on the real HA.
      * A file that cannot be read counts as configured (safe side: no demo).
      */
-    String configuredHaUrl() {
-        java.util.Map.Entry<Path, String> found = haConfiguration();
-        return found == null ? null : found.getValue();
-    }
-
-    /** The file under {@code etc/} that names the Home Assistant, or null (see {@link #configuredHaUrl()}). */
-    Path haConfigurationFile() {
-        java.util.Map.Entry<Path, String> found = haConfiguration();
-        return found == null ? null : found.getKey();
-    }
-
-    private java.util.Map.Entry<Path, String> haConfiguration() {
+    EtcHomeAssistant configuredHomeAssistant() {
         for (String ext : List.of(".cfg", ".config")) {
             Path file = etc().resolve(WEBSOCKET_PID + ext);
             if (!Files.isRegularFile(file)) {
@@ -165,13 +154,17 @@ final class HomeFolder {
             try {
                 url = ext.equals(".cfg") ? cfgValue(Files.readString(file), "url") : configValue(Files.readAllLines(file), "url");
             } catch (IOException | RuntimeException e) {
-                return java.util.Map.entry(file, "unreadable " + file.getFileName());
+                return new EtcHomeAssistant(file, "unreadable " + file.getFileName());
             }
             if (url != null && !url.isBlank()) {
-                return java.util.Map.entry(file, url.trim());
+                return new EtcHomeAssistant(file, url.trim());
             }
         }
         return null;
+    }
+
+    /** The Home Assistant named in {@code etc/}: the file and its {@code url}. */
+    record EtcHomeAssistant(Path file, String url) {
     }
 
     /** A value of a {@code .cfg} file (java.util.Properties syntax, as FileInstall reads it). */

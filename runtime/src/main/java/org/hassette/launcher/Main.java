@@ -87,13 +87,13 @@ public final class Main {
             if (options.haTokenFile != null && !Files.isReadable(options.haTokenFile)) {
                 throw new IllegalStateException("HA token file " + options.haTokenFile + " does not exist or is not readable");
             }
-            String etcUrl = options.haUrl == null ? home.configuredHaUrl() : null;
-            if (etcUrl != null) {
+            HomeFolder.EtcHomeAssistant etcHa = options.haUrl == null ? home.configuredHomeAssistant() : null;
+            if (etcHa != null) {
                 // a real HA from etc/: no demo home and no demo apps (they would act on that HA)
                 options.haFromEtc = true;
-                System.out.println("Home Assistant configured in " + home.haConfigurationFile() + ": no demo home");
+                System.out.println("Home Assistant configured in " + etcHa.file() + ": no demo home");
             }
-            if (options.haUrl == null && etcUrl == null) {
+            if (options.haUrl == null && etcHa == null) {
                 List<String> demoApps = home.seedDemoApps(installDir().resolve("demo").resolve("deploy"));
                 if (!demoApps.isEmpty()) {
                     System.out.println("Demo home: example apps put into " + home.deploy() + ": " + String.join(", ", demoApps));

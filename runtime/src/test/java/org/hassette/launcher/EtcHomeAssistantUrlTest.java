@@ -22,9 +22,9 @@ class EtcHomeAssistantUrlTest {
     @Test
     void noFileOrNoUrlIsNoHomeAssistant() throws Exception {
         HomeFolder home = home();
-        assertNull(home.configuredHaUrl());
+        assertNull(home.configuredHomeAssistant());
         Files.writeString(home.etc().resolve("org.hassette.websocket.cfg"), "# only tuning\nmax.message.mb = 32\nurl =   \n");
-        assertNull(home.configuredHaUrl());
+        assertNull(home.configuredHomeAssistant());
     }
 
     @Test
@@ -32,8 +32,8 @@ class EtcHomeAssistantUrlTest {
         HomeFolder home = home();
         Files.writeString(home.etc().resolve("org.hassette.websocket.cfg"),
                 "token.file = /etc/ha-token\nurl = http\\://ha.local\\:8123\n");
-        assertEquals("http://ha.local:8123", home.configuredHaUrl());
-        assertEquals(home.etc().resolve("org.hassette.websocket.cfg"), home.haConfigurationFile());
+        assertEquals("http://ha.local:8123", home.configuredHomeAssistant().url());
+        assertEquals(home.etc().resolve("org.hassette.websocket.cfg"), home.configuredHomeAssistant().file());
     }
 
     @Test
@@ -41,8 +41,8 @@ class EtcHomeAssistantUrlTest {
         HomeFolder home = home();
         Path f = home.etc().resolve("org.hassette.websocket.config");
         Files.writeString(f, "# comment\nurl=\"ws://10.0.0.2:8123/api/websocket\"\ntoken.file=\"/x\"\n");
-        assertEquals("ws://10.0.0.2:8123/api/websocket", home.configuredHaUrl());
+        assertEquals("ws://10.0.0.2:8123/api/websocket", home.configuredHomeAssistant().url());
         Files.writeString(f, "urlx=\"no\"\nurl = S\"https://ha.example\"\n");
-        assertEquals("https://ha.example", home.configuredHaUrl());
+        assertEquals("https://ha.example", home.configuredHomeAssistant().url());
     }
 }

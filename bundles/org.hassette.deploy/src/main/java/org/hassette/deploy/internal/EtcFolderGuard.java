@@ -71,12 +71,16 @@ public class EtcFolderGuard implements ArtifactInstaller {
             return;
         }
         String version = artifact.lastModified() + "/" + artifact.length();
+        if (version.equals(reported.get(file))) {
+            return; // this version was parsed and reported already (FileInstall asks again on its retries)
+        }
         String problem = ConfigFileInspector.problem(file);
         if (problem == null) {
             if (reported.remove(file) != null) {
                 LOG.info("Configuration file {} reads correctly again", file);
             }
-        } else if (!version.equals(reported.put(file, version))) {
+        } else {
+            reported.put(file, version);
             LOG.error("Cannot apply configuration file {}: {}. Fix the file; it is read again when saved. Until then its previous "
                     + "values (if any) stay in effect and the platform keeps running.", file, problem);
         }

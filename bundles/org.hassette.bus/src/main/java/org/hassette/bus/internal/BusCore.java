@@ -219,7 +219,7 @@ public final class BusCore implements EventBus, AutoCloseable {
             batch.clear();
             for (ListenerRuntime<?> l : listeners) {
                 try {
-                    l.kick();
+                    l.kickIfRouted();
                 } catch (RuntimeException ex) {
                     log.error("Starting the handler of {} failed", l, ex);
                 }

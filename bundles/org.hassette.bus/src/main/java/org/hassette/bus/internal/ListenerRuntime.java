@@ -138,6 +138,21 @@ final class ListenerRuntime<E> implements Subscription {
         E event = spec.accept.apply(raw);
         if (event != null) {
             enqueue(event);
+            routedSinceKick = true;
+        }
+    }
+
+    /**
+     * Set by {@link #route} and cleared by {@link #kickIfRouted}, both only ever on the bus router
+     * thread: after a batch only the listeners that took an event are kicked (a kick takes the inbox lock).
+     */
+    private boolean routedSinceKick;
+
+    /** Router thread: starts draining if this batch queued anything here. */
+    void kickIfRouted() {
+        if (routedSinceKick) {
+            routedSinceKick = false;
+            kick();
         }
     }
 
@@ -454,7 +469,10 @@ final class ListenerRuntime<E> implements Subscription {
         } finally {
             synchronized (gate) {
                 calling.remove(self);
-                gate.notifyAll();
+                if (cancelled.get()) {
+                    // only a cancel waits on the gate, and it sets cancelled before it waits
+                    gate.notifyAll();
+                }
             }
         }
     }

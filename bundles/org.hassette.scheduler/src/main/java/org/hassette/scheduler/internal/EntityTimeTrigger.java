@@ -10,6 +10,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import org.hassette.api.scheduler.JobStatus;
 
 /**
  * A time held by an entity: re-read at every planning, so a changed value is picked up as soon as
@@ -90,7 +91,7 @@ final class EntityTimeTrigger implements Trigger {
     }
 
     @Override
-    public boolean waitsForInput() {
-        return true;
+    public JobStatus statusWithoutNextRun() {
+        return JobStatus.WAITING;
     }
 }

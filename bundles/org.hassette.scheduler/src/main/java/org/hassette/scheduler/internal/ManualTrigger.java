@@ -1,6 +1,7 @@
 package org.hassette.scheduler.internal;
 
 import java.time.ZonedDateTime;
+import org.hassette.api.scheduler.JobStatus;
 
 /** No schedule: the job runs only when asked ({@link org.hassette.api.scheduler.JobHandle#runNow()}). */
 final class ManualTrigger implements Trigger {
@@ -22,5 +23,10 @@ final class ManualTrigger implements Trigger {
     @Override
     public String describe() {
         return "manual (runs on runNow only)";
+    }
+
+    @Override
+    public JobStatus statusWithoutNextRun() {
+        return JobStatus.MANUAL;
     }
 }

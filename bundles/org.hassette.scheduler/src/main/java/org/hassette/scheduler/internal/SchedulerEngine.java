@@ -461,8 +461,7 @@ public final class SchedulerEngine implements Scheduler, VirtualClock.Listener {
             nominal = next;
             if (next == null) {
                 pending = null;
-                status = trigger == ManualTrigger.INSTANCE ? JobStatus.MANUAL
-                        : trigger.waitsForInput() ? JobStatus.WAITING : JobStatus.COMPLETED;
+                status = trigger.statusWithoutNextRun();
                 return;
             }
             status = JobStatus.SCHEDULED; // a job waiting for a value or a location comes back to life

@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.hassette.api.scheduler.JobStatus;
 import org.hassette.api.scheduler.Location;
 import org.hassette.api.scheduler.SunEvent;
 
@@ -57,7 +58,7 @@ final class SunTrigger implements Trigger {
     }
 
     @Override
-    public boolean waitsForInput() {
-        return true;
+    public JobStatus statusWithoutNextRun() {
+        return JobStatus.WAITING;
     }
 }

@@ -1,6 +1,7 @@
 package org.hassette.scheduler.internal;
 
 import java.time.ZonedDateTime;
+import org.hassette.api.scheduler.JobStatus;
 
 /** When a job runs. Implementations are immutable and never search without bound. */
 interface Trigger {
@@ -15,10 +16,10 @@ interface Trigger {
     String describe();
 
     /**
-     * Whether a missing run means the job waits for input (a location, an entity value) rather than
-     * being done: such a job is {@link org.hassette.api.scheduler.JobStatus#WAITING} instead of COMPLETED.
+     * What a job is when this trigger has no next run: COMPLETED by default; a trigger that waits for
+     * input (a location, an entity value) says WAITING, a manual one MANUAL.
      */
-    default boolean waitsForInput() {
-        return false;
+    default JobStatus statusWithoutNextRun() {
+        return JobStatus.COMPLETED;
     }
 }

@@ -23,7 +23,6 @@ import org.hassette.api.app.AppStore;
 import org.hassette.api.bus.EventBus;
 import org.hassette.api.bus.InvocationRecord;
 import org.hassette.api.bus.StateChange;
-import org.hassette.api.bus.Subscription;
 import org.hassette.api.constraints.ConstraintContext;
 import org.hassette.api.ha.EntityState;
 import org.hassette.api.ha.HaEvent;
@@ -236,10 +235,8 @@ public final class AppTestKit implements AutoCloseable {
         try {
             a.stop();
         } finally {
-            for (Subscription s : bus.listeners()) {
-                s.cancel();
-            }
-            scheduler.cancelAll();
+            // what the platform does: the app's views cancel what it registered and refuse anything later
+            ((KitContext) context).scoped.close();
         }
     }
 

@@ -57,7 +57,7 @@ public class EventStreamServlet extends HttpServlet implements EventHandler {
     static final Set<String> TYPES = Set.of("status", "entity", "execution", "log");
 
     private final transient Set<Client> clients = new CopyOnWriteArraySet<>();
-    private final transient BlockingQueue<String[]> outbox = new ArrayBlockingQueue<>(10_000);
+    private final transient BlockingQueue<Object[]> outbox = new ArrayBlockingQueue<>(10_000); // {type, data}, serialised by the sender
     private final transient AtomicLong dropped = new AtomicLong();
     private final transient Thread sender;
     private final transient AutoCloseable logSubscription;
@@ -66,7 +66,7 @@ public class EventStreamServlet extends HttpServlet implements EventHandler {
 
     @Activate
     public EventStreamServlet(@Reference LogBuffer logs) {
-        logSubscription = logs.addListener(l -> publish("log", Json.obj("seq", l.seq(), "time", Json.time(l.time()), "level", l.level(),
+        logSubscription = logs.addListener(l -> publish("log", () -> Json.obj("seq", l.seq(), "time", Json.time(l.time()), "level", l.level(),
                 "logger", l.logger(), "message", l.message(), "exception", l.exception(), "bundle", l.bundle())));
         sender = new Thread(this::sendLoop, "hassette-web-sse");
         sender.setDaemon(true);
@@ -91,7 +91,7 @@ public class EventStreamServlet extends HttpServlet implements EventHandler {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void bindStateCache(StateCache cache) {
-        Subscription s = cache.addListener((id, before, after) -> publish("entity", entity(id, after)));
+        Subscription s = cache.addListener((id, before, after) -> publish("entity", () -> entity(id, after)));
         synchronized (feeds) {
             feeds.put(cache, s);
         }
@@ -109,7 +109,7 @@ public class EventStreamServlet extends HttpServlet implements EventHandler {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void bindExecutionHistory(ExecutionHistory history) {
-        AutoCloseable s = history.addListener(r -> publish("execution", ApiServlet.execution(r)));
+        AutoCloseable s = history.addListener(r -> publish("execution", () -> ApiServlet.execution(r)));
         synchronized (feeds) {
             feeds.put(history, s);
         }
@@ -134,24 +134,28 @@ public class EventStreamServlet extends HttpServlet implements EventHandler {
 
     @Override
     public void handleEvent(Event event) {
-        Map<String, Object> data = new java.util.LinkedHashMap<>();
-        for (String key : new String[] { "resource", "role", "status", "previous", "ready", "reason", "exception", "timestamp" }) {
-            data.put(key, event.getProperty(key));
-        }
-        publish("status", data);
+        publish("status", () -> {
+            Map<String, Object> data = new java.util.LinkedHashMap<>();
+            for (String key : new String[] { "resource", "role", "status", "previous", "ready", "reason", "exception", "timestamp" }) {
+                data.put(key, event.getProperty(key));
+            }
+            return data;
+        });
     }
 
-    private void publish(String type, Object data) {
-        if (clients.isEmpty()) {
-            return;
+    /**
+     * Runs on the thread that produced the event (a logger, the state cache, the execution history):
+     * nothing is built unless a client subscribed to this type, and the JSON is written by the sender.
+     */
+    private void publish(String type, java.util.function.Supplier<Object> data) {
+        boolean wanted = false;
+        for (Client c : clients) {
+            if (c.topics.contains(type)) {
+                wanted = true;
+                break;
+            }
         }
-        String json;
-        try {
-            json = Json.string(data);
-        } catch (RuntimeException e) {
-            return;
-        }
-        if (!outbox.offer(new String[] { type, json })) {
+        if (wanted && !outbox.offer(new Object[] { type, data.get() })) {
             dropped.incrementAndGet();
         }
     }
@@ -202,13 +206,22 @@ public class EventStreamServlet extends HttpServlet implements EventHandler {
         }
     }
 
+    private static String json(Object data) {
+        try {
+            return Json.string(data);
+        } catch (RuntimeException e) {
+            return null; // not serialisable: skipped, as before
+        }
+    }
+
     private void sendLoop() {
         long lastBeat = System.nanoTime();
         while (!closed) {
             try {
-                String[] next = outbox.poll(1, TimeUnit.SECONDS);
-                if (next != null) {
-                    String frame = "event: " + next[0] + "\ndata: " + next[1] + "\n\n";
+                Object[] next = outbox.poll(1, TimeUnit.SECONDS);
+                String json = next == null ? null : json(next[1]);
+                if (json != null) {
+                    String frame = "event: " + next[0] + "\ndata: " + json + "\n\n";
                     for (Client c : clients) {
                         if (c.topics.contains(next[0]) && !c.write(frame)) {
                             clients.remove(c);

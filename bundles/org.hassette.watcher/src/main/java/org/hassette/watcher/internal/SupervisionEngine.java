@@ -147,7 +147,7 @@ final class SupervisionEngine {
     }
 
     /** SCR reports the component behind {@code resource} in FAILED_ACTIVATION. */
-    void onActivationFailure(String resource, String component, String failure) {
+    void onActivationFailure(String resource, String component) {
         executor.execute(() -> {
             Supervised s = supervised(resource, component);
             if (s.phase == Phase.IDLE || s.phase == Phase.AWAITING_READY) {

@@ -162,8 +162,8 @@ public class Watcher implements Supervisor {
             ComponentDescriptionDTO d = e.getValue();
             for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
                 if (c.state == ComponentConfigurationDTO.FAILED_ACTIVATION && c.failure != null) {
-                    String named = ConfigurationErrors.describe(c.failure, c.properties);
-                    engine.onActivationFailure(e.getKey(), d.name, named != null ? named : firstLine(c.failure));
+                    // the engine reads the failure again on its own thread (this scan may be stale by then)
+                    engine.onActivationFailure(e.getKey(), d.name);
                 }
             }
         }

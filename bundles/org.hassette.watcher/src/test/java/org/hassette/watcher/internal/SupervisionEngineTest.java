@@ -151,7 +151,7 @@ class SupervisionEngineTest {
         policy.put("hassette.restart.backoff.max.ms", 300L);
         engine.onStatus("db", FAILED, false, "a", null);
         engine.onStatus("db", FAILED, false, "b", null);
-        engine.onActivationFailure("db", "comp.db", "java.lang.IllegalStateException: c");
+        engine.onActivationFailure("db", "comp.db");
         await("restart", () -> restarts.size() == 1);
         assertEquals(1, state("db").restartsInWindow());
     }
@@ -161,12 +161,12 @@ class SupervisionEngineTest {
         policy.put("hassette.restart.type", "permanent");
         policy.put("hassette.restart.budget", 2);
         activationFailure = "java.lang.IllegalStateException: broken";
-        engine.onActivationFailure("bus", "comp.bus", activationFailure);
+        engine.onActivationFailure("bus", "comp.bus");
         await("fatal", () -> fatals.size() == 1);
         assertEquals(2, restarts.size(), "two restarts were allowed before exhaustion");
         assertTrue(fatals.get(0).startsWith("bus: restart budget exhausted (2 restarts in 300 s)"), fatals.get(0));
         assertEquals(CRASHED, state("bus").verdict());
-        engine.onActivationFailure("bus", "comp.bus", activationFailure);
+        engine.onActivationFailure("bus", "comp.bus");
         awaitIdle();
         assertEquals(1, fatals.size(), "no second escalation");
     }
@@ -176,7 +176,7 @@ class SupervisionEngineTest {
         policy.put("hassette.restart.type", "temporary");
         policy.put("hassette.restart.budget", 1);
         activationFailure = "java.lang.IllegalStateException: nope";
-        engine.onActivationFailure("web", "comp.web", activationFailure);
+        engine.onActivationFailure("web", "comp.web");
         await("given up", () -> verdict("web") == EXHAUSTED_DEAD);
         assertEquals(List.of("comp.web"), disabled);
         assertTrue(fatals.isEmpty());
@@ -189,7 +189,7 @@ class SupervisionEngineTest {
         policy.put("hassette.restart.cooldown.seconds", 1);
         policy.put("hassette.restart.cooldown.cycles", 1);
         activationFailure = "java.lang.IllegalStateException: still broken";
-        engine.onActivationFailure("ws", "comp.ws", activationFailure);
+        engine.onActivationFailure("ws", "comp.ws");
         await("cooling", () -> verdict("ws") == EXHAUSTED_COOLING);
         assertNotNull(state("ws").nextAttemptAt());
         await("given up after one cooldown cycle", () -> verdict("ws") == EXHAUSTED_DEAD);
@@ -227,7 +227,7 @@ class SupervisionEngineTest {
     void backoffFollowsThePolicyAndIsCapped() throws Exception {
         policy.put("hassette.restart.budget", 10);
         activationFailure = "java.lang.IllegalStateException: x";
-        engine.onActivationFailure("db", "comp.db", activationFailure);
+        engine.onActivationFailure("db", "comp.db");
         await("five restarts", () -> restarts.size() >= 5);
         List<Long> delays = engine.plannedDelays("db").subList(0, 5);
         assertEquals(List.of(10L, 20L, 40L, 40L, 40L), delays);

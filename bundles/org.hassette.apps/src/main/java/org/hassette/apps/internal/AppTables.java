@@ -178,8 +178,6 @@ final class AppTables {
 
     /** One app instance's view of {@code app_store}. */
     static final class Store implements org.hassette.api.app.AppStore {
-        static final int MAX_KEY = 200;
-        static final int MAX_VALUE = 64 * 1024;
         private final AppTables tables;
         private final String appId;
 
@@ -197,13 +195,7 @@ final class AppTables {
         @Override
         public void put(String key, String value) {
             checkKey(key);
-            if (value == null) {
-                throw new IllegalArgumentException("store value for '" + key + "' is null; use remove(key)");
-            }
-            if (value.length() > MAX_VALUE) {
-                throw new IllegalArgumentException("store value for '" + key + "' has " + value.length()
-                        + " characters; at most " + MAX_VALUE + " are allowed");
-            }
+            AppStoreRules.checkValue(key, value);
             tables.put(appId, key, value);
         }
 
@@ -219,10 +211,7 @@ final class AppTables {
         }
 
         private static void checkKey(String key) {
-            if (key == null || key.isEmpty() || key.length() > MAX_KEY) {
-                throw new IllegalArgumentException("store key must have 1 to " + MAX_KEY + " characters, got "
-                        + (key == null ? "null" : key.length() + ": '" + key.substring(0, Math.min(40, key.length())) + "'"));
-            }
+            AppStoreRules.checkKey(key);
         }
     }
 }

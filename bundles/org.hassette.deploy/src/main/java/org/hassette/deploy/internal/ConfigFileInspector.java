@@ -1,19 +1,19 @@
 package org.hassette.deploy.internal;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Properties;
-import org.apache.felix.cm.file.ConfigurationHandler;
+import org.apache.felix.fileinstall.shaded.util.properties.TypedProperties;
 
 /**
  * Finds what is wrong with a configuration file of {@code etc/}, in words an operator can act on:
- * the line and the reason. {@code .config} files use Config Admin's typed format, {@code .cfg}
- * files are Java properties.
+ * the line and the reason. It reads a file with FileInstall's own reader (embedded from the
+ * FileInstall jar), as FileInstall does: line by line as properties, each value typed when the
+ * file uses Config Admin's typed format. Config Admin's stand-alone {@code ConfigurationHandler}
+ * is stricter than that and would report valid files (an {@code =} inside a quoted array element).
  */
 final class ConfigFileInspector {
     private ConfigFileInspector() {
@@ -57,10 +57,10 @@ final class ConfigFileInspector {
 
     private static String parse(String name, String text) {
         try {
-            if (name.endsWith(".config")) {
-                ConfigurationHandler.read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
-            } else {
-                new Properties().load(new StringReader(text));
+            TypedProperties properties = new TypedProperties();
+            properties.load(new StringReader(text));
+            for (String key : properties.keySet()) {
+                properties.get(key); // values are typed lazily, on first read
             }
             return null;
         } catch (NumberFormatException e) {

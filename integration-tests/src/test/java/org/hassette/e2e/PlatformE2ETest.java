@@ -232,11 +232,14 @@ class PlatformE2ETest {
         Path home = tmp.resolve("tty");
         int port = PlatformProcess.freePort();
         Path out = tmp.resolve("tty.out");
-        // script(1) gives the launcher a pseudo terminal, as an operator's shell would
-        ProcessBuilder pb = new ProcessBuilder("script", "-qefc", PlatformProcess.ROOT.resolve("hassette") + " run", "/dev/null")
+        // script(1) gives the launcher a pseudo terminal, as an operator's shell would. It runs the command
+        // through $SHELL -c: "exec" makes the launcher that shell's process, as from an interactive shell.
+        // Without it a dash that stays the parent dies of the terminal's SIGINT itself (exit 130).
+        ProcessBuilder pb = new ProcessBuilder("script", "-qefc", "exec " + PlatformProcess.ROOT.resolve("hassette") + " run", "/dev/null")
                 .directory(PlatformProcess.ROOT.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
         pb.environment().putAll(Map.of("HASSETTE_HOME", home.toString(), "HASSETTE_HTTP_PORT", Integer.toString(port),
-                "HASSETTE_SKIP_BUILD", "1", "HASSETTE_CONSOLE_PASSWORD", "terminal-Passw0rd"));
+                "HASSETTE_SKIP_BUILD", "1", "HASSETTE_CONSOLE_PASSWORD", "terminal-Passw0rd",
+                "SHELL", "/bin/sh")); // the same shell here and under CI, which may have no SHELL set
         Process script = pb.start();
         try {
             java.util.function.Supplier<String> output = () -> {
@@ -256,14 +259,20 @@ class PlatformE2ETest {
 
             script.getOutputStream().write(3); // Ctrl-C typed on the terminal
             script.getOutputStream().flush();
-            assertTrue(script.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "Ctrl-C did not stop the platform:\n" + output.get());
-            assertEquals(0, script.exitValue(), output.get());
-            assertTrue(output.get().strip().endsWith("Hassette stopped."), output.get());
+            assertTrue(script.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "Ctrl-C did not stop the platform:\n" + tail(output.get()));
+            assertEquals(0, script.exitValue(), "exit code after Ctrl-C; the output ends:\n" + tail(output.get()));
+            assertTrue(output.get().strip().endsWith("Hassette stopped."), tail(output.get()));
             assertTrue(listeners(port).isEmpty(), "nothing listens after the stop");
         } finally {
             script.descendants().forEach(ProcessHandle::destroyForcibly);
             script.destroyForcibly();
         }
+    }
+
+    /** The last lines of a long output: where a stop went wrong, and short enough for a report to keep. */
+    private static String tail(String text) {
+        java.util.List<String> lines = text.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
     /** Local addresses with a TCP socket listening on {@code port}, read from the kernel's socket tables. */

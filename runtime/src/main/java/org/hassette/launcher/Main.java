@@ -160,7 +160,7 @@ public final class Main {
             }
         }
         framework.start();
-        announceWhenHttpIsUp(ctx, options, home, credentials);
+        announceWhenHttpIsUp(ctx, options, home, credentials, stopping);
 
         try {
             FrameworkEvent event = framework.waitForStop(0);
@@ -306,7 +306,8 @@ public final class Main {
         return 20;
     }
 
-    private void announceWhenHttpIsUp(BundleContext ctx, LaunchOptions o, HomeFolder home, ConsoleCredentials cred) {
+    private void announceWhenHttpIsUp(BundleContext ctx, LaunchOptions o, HomeFolder home, ConsoleCredentials cred,
+            AtomicBoolean stopping) {
         Thread t = new Thread(() -> {
             ServiceTracker<Object, Object> tracker;
             try {
@@ -319,6 +320,9 @@ public final class Main {
             try {
                 Object runtime = tracker.waitForService(TimeUnit.SECONDS.toMillis(60));
                 String base = "http://" + (o.httpHost.contains(":") ? "[" + o.httpHost + "]" : o.httpHost) + ":" + o.httpPort;
+                if (stopping.get() || (ctx.getBundle(0).getState() & (Bundle.STARTING | Bundle.ACTIVE)) == 0) {
+                    return; // stopped (Ctrl-C, SIGTERM) before HTTP came up: "up" would be a lie
+                }
                 if (runtime == null) {
                     System.out.println("Hassette: HTTP did not come up within 60 s; see " + home.logs().resolve("hassette.log"));
                     return;

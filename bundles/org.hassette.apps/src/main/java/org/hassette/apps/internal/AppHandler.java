@@ -339,7 +339,8 @@ public class AppHandler implements AppRegistry {
         StatusRecord r = a.lifecycle.status();
         return new AppInfo(a.appId, a.bundle(), a.bundleVersion(), r.status(), r.reason(),
                 a.want == Want.RUN || a.want == Want.STOPPED, a.want == Want.QUARANTINED, a.starts, a.failures,
-                a.restarts, a.running ? a.scoped.subscriptionCount() : 0, a.running ? a.scoped.jobCount() : 0, r.timestamp());
+                a.restarts, a.running ? a.scoped.subscriptionCount() : 0, a.running ? a.scoped.jobCount() : 0, r.timestamp(),
+                a.running ? a.scoped.constraintNames() : List.of());
     }
 
     // ---- steps (each runs on the app's own chain)
@@ -438,6 +439,11 @@ public class AppHandler implements AppRegistry {
             LOG.error("{}: {}", a.appId, reason);
             return;
         }
+        if (platformStopping()) {
+            a.lifecycle.stopped("not started: the platform is stopping");
+            LOG.info("{} not started: the platform is stopping", a.appId);
+            return;
+        }
         try {
             AppInstance.Context ctx = a.open(context, new AppTables.Store(tables, a.appId), () -> activationFailure(a.reference));
             App app = a.app();
@@ -466,7 +472,25 @@ public class AppHandler implements AppRegistry {
                 LOG.error("{}: {}. Fix the configuration; a change restarts the app.", a.appId, what);
                 return;
             }
+            if (platformStopping()) {
+                // SCR refuses activations while the framework goes down: the stop explains it, nothing failed
+                a.lifecycle.stopped("not started: the platform is stopping");
+                LOG.info("{} not started: the platform is stopping ({})", a.appId, describe(cause));
+                return;
+            }
             failed(a, "start failed: " + describe(cause), cause);
+        }
+    }
+
+    /** True once the framework (or this handler) is on its way down: no app should start or be restarted then. */
+    private boolean platformStopping() {
+        if (!active) {
+            return true;
+        }
+        try {
+            return context.getBundle(0).getState() == org.osgi.framework.Bundle.STOPPING;
+        } catch (IllegalStateException contextGone) {
+            return true;
         }
     }
 

@@ -106,7 +106,8 @@ async function loadApps() {
     return el('tr', { 'data-app': a.id, class: a.status === 'failed' ? 'failed' : '' },
       el('td', {}, a.id.replace(/^app:/, ''),
         el('div', { class: 'sub' }, a.bundle + ' ' + (a.version || '')),
-        a.reason && a.status !== 'running' ? el('div', { class: 'sub' + (a.status === 'failed' ? ' bad' : '') }, a.reason) : ''),
+        a.reason && a.status !== 'running' ? el('div', { class: 'sub' + (a.status === 'failed' ? ' bad' : '') }, a.reason) : '',
+        a.constraints && a.constraints.length ? el('div', { class: 'sub', 'data-constraints': '' }, 'runs only while: ' + a.constraints.join(', ')) : ''),
       statusCell(a.status),
       el('td', { class: 'hide-narrow' }, `${a.listeners} / ${a.jobs}`),
       el('td', {}, actions));

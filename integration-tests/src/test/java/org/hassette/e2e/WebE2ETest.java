@@ -317,6 +317,8 @@ class WebE2ETest {
         HttpResponse<String> start = call("POST", "/hassette/api/v1/apps/" + APP + "/start", "Bearer " + API_TOKEN, null);
         assertEquals(200, start.statusCode(), start.body());
         awaitJson("the app running again", "/hassette/api/v1/apps/" + APP, n -> n.get("status").asText().equals("running"));
+        JsonNode app = get("/hassette/api/v1/apps/" + APP);
+        assertTrue(app.get("constraints").isArray() && app.get("constraints").isEmpty(), "no app-wide constraints: " + app);
     }
 
     @Test

@@ -134,6 +134,8 @@ class AppPolicyIT {
             c.scheduler().runEvery(Duration.ofMillis(200), () -> ran.add("job"), JobOptions.builder().name(job).build());
         });
         awaitStatus(app("it.gated"), ResourceStatus.RUNNING);
+        assertEquals(List.of("it-gate"), registry.app(app("it.gated")).orElseThrow().constraints(),
+                "the app's info names its app-wide constraints");
         ctx.get().bus().emit("it.gated." + run, "go");
         Await.until("the listener's call skipped", WAIT, () -> !records.isEmpty());
         InvocationRecord skipped = records.get(0);

@@ -1,6 +1,7 @@
 package org.hassette.api.app;
 
 import java.time.Instant;
+import java.util.List;
 import org.hassette.api.lifecycle.ResourceStatus;
 
 /**
@@ -20,8 +21,22 @@ import org.hassette.api.lifecycle.ResourceStatus;
  * @param listeners     listeners it has registered now
  * @param jobs          jobs it has scheduled now
  * @param since         when it entered its status
+ * @param constraints   names of the app-wide constraints it set with {@link AppContext#constrainAll}: every
+ *                      listener and job of the app runs only while all of them hold (empty when none)
  */
 public record AppInfo(String appId, String bundle, String bundleVersion, ResourceStatus status, String reason,
         boolean enabled, boolean quarantined, int starts, int failures, int restarts, int listeners, int jobs,
-        Instant since) {
+        Instant since, List<String> constraints) {
+
+    public AppInfo {
+        constraints = constraints == null ? List.of() : List.copyOf(constraints);
+    }
+
+    /** An app without app-wide constraints (the 1.2 form of this record). */
+    public AppInfo(String appId, String bundle, String bundleVersion, ResourceStatus status, String reason,
+            boolean enabled, boolean quarantined, int starts, int failures, int restarts, int listeners, int jobs,
+            Instant since) {
+        this(appId, bundle, bundleVersion, status, reason, enabled, quarantined, starts, failures, restarts, listeners,
+                jobs, since, List.of());
+    }
 }

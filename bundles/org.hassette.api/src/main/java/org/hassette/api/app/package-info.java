@@ -14,7 +14,7 @@
  * it when the core stops being ready.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.hassette.api.app;
 
 import org.osgi.annotation.bundle.Export;

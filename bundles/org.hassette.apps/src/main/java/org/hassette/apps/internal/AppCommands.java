@@ -67,7 +67,8 @@ public class AppCommands {
     static String details(AppInfo a) {
         return "enabled=" + a.enabled() + " quarantined=" + a.quarantined() + " starts=" + a.starts() + " failures="
                 + a.failures() + " restarts=" + a.restarts() + " listeners=" + a.listeners() + " jobs=" + a.jobs()
-                + " since=" + a.since();
+                + " since=" + a.since()
+                + (a.constraints().isEmpty() ? "" : "\nruns only while: " + String.join(", ", a.constraints()) + " (app-wide constraints)");
     }
 
     static String format(List<AppInfo> apps) {

@@ -113,6 +113,11 @@ public final class Scoped implements AutoCloseable {
         appConstraints.addAll(add);
     }
 
+    /** Names of the app-wide constraints, in the order they were added. */
+    public List<String> constraintNames() {
+        return appConstraints.stream().map(Constraint::name).toList();
+    }
+
     int subscriptionCount() {
         return (int) subscriptions.stream().filter(s -> !s.isCancelled()).count();
     }

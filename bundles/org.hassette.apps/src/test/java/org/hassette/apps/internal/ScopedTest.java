@@ -122,4 +122,14 @@ class ScopedTest {
         @Override public java.util.Dictionary<String, Object> getProperties() { return new java.util.Hashtable<>(); }
         @Override public <A> A adapt(Class<A> type) { return null; }
     }
+
+    @Test
+    void constraintNamesListTheAppWideConstraintsInOrder() {
+        Scoped scoped = new Scoped("app:test", org.slf4j.LoggerFactory.getLogger("test"));
+        assertEquals(List.of(), scoped.constraintNames());
+        scoped.constrainAll(org.hassette.api.constraints.Constraint.of("vacation", c -> true));
+        scoped.constrainAll(org.hassette.api.constraints.Constraint.of("weekdays", c -> true),
+                org.hassette.api.constraints.Constraint.of("quiet-hours", c -> false));
+        assertEquals(List.of("vacation", "weekdays", "quiet-hours"), scoped.constraintNames());
+    }
 }

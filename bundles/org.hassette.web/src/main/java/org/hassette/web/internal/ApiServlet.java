@@ -289,7 +289,8 @@ public class ApiServlet extends HttpServlet {
     static Map<String, Object> app(AppInfo a) {
         return Json.obj("id", a.appId(), "bundle", a.bundle(), "version", a.bundleVersion(), "status", a.status() == null ? null : a.status().label(),
                 "reason", a.reason(), "enabled", a.enabled(), "quarantined", a.quarantined(), "starts", a.starts(), "failures", a.failures(),
-                "restarts", a.restarts(), "listeners", a.listeners(), "jobs", a.jobs(), "since", Json.time(a.since()));
+                "restarts", a.restarts(), "listeners", a.listeners(), "jobs", a.jobs(), "since", Json.time(a.since()),
+                "constraints", a.constraints());
     }
 
     private Object appAction(String id, String action) {

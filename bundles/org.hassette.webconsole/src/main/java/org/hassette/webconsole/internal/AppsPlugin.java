@@ -47,6 +47,15 @@ public class AppsPlugin extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile AppRegistry registry;
 
+    /** The reason, then the app-wide constraints its listeners and jobs wait for. */
+    private static String reason(AppInfo a) {
+        String reason = a.reason() == null ? "" : a.reason();
+        if (a.constraints().isEmpty()) {
+            return reason;
+        }
+        return (reason.isEmpty() ? "" : reason + "; ") + "runs only while: " + String.join(", ", a.constraints());
+    }
+
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         resp.setContentType("text/html;charset=UTF-8");
@@ -80,7 +89,7 @@ public class AppsPlugin extends HttpServlet {
                         .append("<button type='submit' name='action' value='").append(act).append("'>").append(act).append("</button></form> ");
             }
             table.row(a.appId(), a.bundle() + " " + a.bundleVersion(), a.status().label(),
-                    a.quarantined() ? "quarantined" : a.enabled() ? "yes" : "no", a.reason() == null ? "" : a.reason(), a.starts(),
+                    a.quarantined() ? "quarantined" : a.enabled() ? "yes" : "no", reason(a), a.starts(),
                     a.failures(), a.restarts(), a.listeners(), a.jobs(), ConsolePage.time(a.since()), new Html.Raw(buttons.toString().trim()));
         }
         out.print(table);

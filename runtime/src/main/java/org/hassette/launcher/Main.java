@@ -293,6 +293,11 @@ public final class Main {
             // so the health paths say 503 (not 404) until Health Check's own servlets take them over
             return 10;
         }
+        if (bsn.equals("org.hassette.demo")) {
+            // its simulator's endpoint is there before the connection first looks for a Home Assistant:
+            // no "no Home Assistant URL configured" warning in demo mode
+            return 11;
+        }
         if (bsn.equals("org.hassette.websocket") || bsn.equals("org.hassette.database")) {
             return 12;
         }

@@ -10,7 +10,6 @@ import org.hassette.simulator.HaSimulator;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -19,6 +18,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,14 +44,16 @@ public class DemoHome {
     static final String WEBSOCKET_PID = "org.hassette.websocket";
 
     private final BundleContext context;
+    private final ConfigurationAdmin configAdmin;
     private ServiceRegistration<ConfigurationListener> listener;
     private HaSimulator simulator; // guarded by this
     private ServiceRegistration<HomeAssistantEndpoint> registration; // guarded by this
     private boolean active = true; // guarded by this
 
     @Activate
-    public DemoHome(BundleContext context, Map<String, Object> config) {
+    public DemoHome(BundleContext context, Map<String, Object> config, @Reference ConfigurationAdmin configAdmin) {
         this.context = context;
+        this.configAdmin = configAdmin;
         if (!enabled(context, config)) {
             LOG.debug("Demo home off");
             return;
@@ -71,7 +73,7 @@ public class DemoHome {
         if (!active) {
             return;
         }
-        String url = websocketConfigUrl(context);
+        String url = websocketConfigUrl();
         if (url != null && simulator != null) {
             LOG.info("Home Assistant configured in PID {}: stopping the demo home", WEBSOCKET_PID);
             stopSimulator();
@@ -86,17 +88,9 @@ public class DemoHome {
      * The {@code url} of the connection's configuration in ConfigAdmin, or null. Read with
      * {@code listConfigurations}, which never creates a configuration.
      */
-    static String websocketConfigUrl(BundleContext context) {
-        ServiceReference<ConfigurationAdmin> ref = context.getServiceReference(ConfigurationAdmin.class);
-        if (ref == null) {
-            return null;
-        }
-        ConfigurationAdmin admin = context.getService(ref);
-        if (admin == null) {
-            return null;
-        }
+    private String websocketConfigUrl() {
         try {
-            Configuration[] found = admin.listConfigurations("(" + Constants.SERVICE_PID + "=" + WEBSOCKET_PID + ")");
+            Configuration[] found = configAdmin.listConfigurations("(" + Constants.SERVICE_PID + "=" + WEBSOCKET_PID + ")");
             if (found != null) {
                 for (Configuration c : found) {
                     Dictionary<String, Object> props = c.getProperties();
@@ -111,12 +105,6 @@ public class DemoHome {
             LOG.warn("Cannot read the configuration of {} ({}); assuming a real Home Assistant is configured: no demo home",
                     WEBSOCKET_PID, e.toString());
             return "unknown";
-        } finally {
-            try {
-                context.ungetService(ref);
-            } catch (IllegalStateException stopping) {
-                // bundle stopping
-            }
         }
     }
 

@@ -1,6 +1,5 @@
 package org.hassette.deploy.internal;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,11 +80,9 @@ public class DeployCommands {
     }
 
     private Bundle bundleAt(Path f) {
-        String uri = f.toUri().toString();
-        String alt = "file:" + f.toAbsolutePath();
+        Path file = f.toAbsolutePath().normalize();
         for (Bundle b : context.getBundles()) {
-            String loc = b.getLocation();
-            if (loc.equals(uri) || loc.equals(alt) || loc.equals(new File(f.toString()).getAbsolutePath())) {
+            if (BundleFiles.file(b.getLocation()).filter(file::equals).isPresent()) {
                 return b;
             }
         }

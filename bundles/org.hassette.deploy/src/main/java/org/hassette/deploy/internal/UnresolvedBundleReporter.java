@@ -1,7 +1,5 @@
 package org.hassette.deploy.internal;
 
-import java.io.File;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -90,13 +88,7 @@ public class UnresolvedBundleReporter implements BundleListener {
         if (deploy == null) {
             return false;
         }
-        try {
-            String location = b.getLocation();
-            Path p = location.startsWith("file:") ? Path.of(URI.create(location)) : new File(location).toPath();
-            return p.toAbsolutePath().normalize().startsWith(deploy);
-        } catch (RuntimeException notAFile) {
-            return false;
-        }
+        return BundleFiles.file(b.getLocation()).filter(p -> p.startsWith(deploy)).isPresent();
     }
 
     private void check(Bundle b) {

@@ -40,7 +40,7 @@ public class __CLASS__ implements App {
 
     @Override
     public void start(AppContext app) {
-        app.bus().onStateChange(config.trigger()).to("on").subscribe(app.appId() + ":on", (StateChange change) -> {
+        app.bus().onStateChange(config.trigger()).to("on").subscribe("on", (StateChange change) -> {
             app.ha().turnOn(config.target());
             app.log().info("{} is on: turned {} on", config.trigger(), config.target());
         });

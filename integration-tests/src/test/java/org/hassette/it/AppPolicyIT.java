@@ -104,7 +104,7 @@ class AppPolicyIT {
         Await.until("a listener and a job failure reached the app's handler: " + errors, WAIT, () -> errors.size() >= 2);
         AppError listener = errors.stream().filter(e -> e.source() == AppError.Source.LISTENER).findFirst().orElseThrow();
         assertEquals(app("it.errors"), listener.appId());
-        assertEquals("it.errors.thrower", listener.name());
+        assertEquals(app("it.errors") + ":it.errors.thrower", listener.name(), "the name as registered: scoped to the instance");
         assertEquals(BusError.Phase.HANDLER, listener.listenerError().phase());
         assertEquals("listener broke", listener.error().getMessage());
         AppError job = errors.stream().filter(e -> e.source() == AppError.Source.JOB).findFirst().orElseThrow();
@@ -119,7 +119,7 @@ class AppPolicyIT {
     void constrainAllGatesEveryListenerAndJobAndNamesTheAppConstraint() throws Exception {
         List<InvocationRecord> records = new CopyOnWriteArrayList<>();
         registered.add(context.registerService(InvocationListener.class, r -> {
-            if (r.listener().equals("it.gated.listener_" + run)) {
+            if (r.listener().equals(app("it.gated") + ":it.gated.listener_" + run)) {
                 records.add(r);
             }
         }, null));
@@ -149,6 +149,35 @@ class AppPolicyIT {
         allowed.set(true);
         ctx.get().bus().emit("it.gated." + run, "go");
         Await.until("both ran once the constraint allowed them: " + ran, WAIT, () -> ran.contains("listener") && ran.contains("job"));
+    }
+
+    @Test
+    void twoInstancesOfOneAppUseTheSameNamesEachScopedToItself() throws Exception {
+        List<String> ran = new CopyOnWriteArrayList<>();
+        java.util.Map<String, AppContext> contexts = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.function.Function<String, App> instance = label -> c -> {
+            contexts.put(label, c);
+            // the same names in both instances, as a README example would write them
+            c.bus().onTopic("it.twins." + run).subscribe("on", m -> ran.add(label + " listener"));
+            c.scheduler().runEvery(Duration.ofMillis(200), () -> ran.add(label + " job"),
+                    JobOptions.builder().name("tick").group("lights").build());
+        };
+        register(id("it.twins~a"), instance.apply("a"));
+        register(id("it.twins~b"), instance.apply("b"));
+        awaitStatus(app("it.twins~a"), ResourceStatus.RUNNING);
+        awaitStatus(app("it.twins~b"), ResourceStatus.RUNNING);
+
+        contexts.get("a").bus().emit("it.twins." + run, "go");
+        Await.until("both listeners and both jobs ran: " + ran, WAIT,
+                () -> ran.containsAll(List.of("a listener", "b listener", "a job", "b job")));
+        AppContext a = contexts.get("a");
+        assertEquals(app("it.twins~a") + ":tick", a.scheduler().job("tick").orElseThrow().name(), "a finds its own job by the name it gave");
+        assertEquals(List.of(app("it.twins~a") + ":tick"), a.scheduler().jobs("lights").stream().map(JobInfo::name).toList(),
+                "a group is the instance's own");
+
+        assertEquals(1, a.scheduler().cancelGroup("lights"));
+        assertTrue(a.scheduler().job("tick").isEmpty());
+        assertTrue(contexts.get("b").scheduler().job("tick").isPresent(), "cancelling a's group leaves b's job alone");
     }
 
     @Test
@@ -187,7 +216,7 @@ class AppPolicyIT {
     }
 
     private static JobInfo jobInfo(AppContext c, String name) {
-        return c.scheduler().jobs().stream().filter(j -> j.name().equals(name)).findFirst().orElseThrow();
+        return c.scheduler().job(name).orElseThrow().info(); // a lookup through the app's view: the name it gave
     }
 
     private void register(String pid, App app) {

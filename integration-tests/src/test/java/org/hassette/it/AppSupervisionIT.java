@@ -146,7 +146,7 @@ class AppSupervisionIT {
         awaitStatus(app("it.ops"), ResourceStatus.RUNNING);
         assertEquals(1, registry.app(app("it.ops")).orElseThrow().listeners());
         EventBus bus = context.getService(context.getServiceReference(EventBus.class));
-        assertEquals(List.of("it.ops:listener"), listenerNames(bus));
+        assertEquals(List.of(app("it.ops") + ":it.ops:listener"), listenerNames(bus));
 
         AppInfo stopped = registry.stop(app("it.ops"));
         assertEquals(ResourceStatus.STOPPED, stopped.status());
@@ -159,7 +159,7 @@ class AppSupervisionIT {
         assertEquals(ResourceStatus.RUNNING, registry.reload(app("it.ops")).status());
         assertEquals(3, starts.get());
         assertEquals(2, stops.get());
-        assertEquals(List.of("it.ops:listener"), listenerNames(bus), "exactly one listener after a reload");
+        assertEquals(List.of(app("it.ops") + ":it.ops:listener"), listenerNames(bus), "exactly one listener after a reload");
 
         // disable through the shell: one line per app, then the state; it survives re-registration
         String out = shell("hassette:app disable " + id("it.ops"));

@@ -172,7 +172,7 @@ class AppTestKitTest {
             org.hassette.api.app.AppError listener = appErrors.stream()
                     .filter(e -> e.source() == org.hassette.api.app.AppError.Source.LISTENER).findFirst().orElseThrow();
             assertEquals("app:errors", listener.appId());
-            assertEquals("thrower", listener.name());
+            assertEquals("app:errors:thrower", listener.name(), "the name as registered: scoped to the app instance");
             assertEquals(org.hassette.api.bus.BusError.Phase.HANDLER, listener.listenerError().phase());
             assertEquals("listener broke", listener.error().getMessage());
             org.hassette.api.app.AppError job = appErrors.stream()

@@ -57,9 +57,9 @@ public class DoorAlert implements App {
         Duration limit = Duration.ofSeconds(config.open_for_seconds());
         for (String door : config.doors()) {
             app.bus().onStateChange(door).to("on").holdFor(limit)
-                    .subscribe(app.appId() + ":open:" + door, (StateChange c) -> openTooLong(app, door, limit));
+                    .subscribe("open:" + door, (StateChange c) -> openTooLong(app, door, limit));
             app.bus().onStateChange(door).from("on").to("off")
-                    .subscribe(app.appId() + ":closed:" + door, (StateChange c) -> closed(app, door, c, limit));
+                    .subscribe("closed:" + door, (StateChange c) -> closed(app, door, c, limit));
         }
         app.log().info("watching {} for staying open {} s", String.join(", ", config.doors()), limit.toSeconds());
     }

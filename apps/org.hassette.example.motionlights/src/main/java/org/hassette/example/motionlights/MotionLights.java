@@ -70,14 +70,14 @@ public class MotionLights implements App {
             // in daylight the call is skipped and recorded with the reason, e.g. "dark: outside sunset–sunrise (now 12:00)"
             motionOn.constrainedBy(DARK);
         }
-        motionOn.subscribe(app.appId() + ":motion-on", (StateChange c) -> {
+        motionOn.subscribe("motion-on", (StateChange c) -> {
             cancelOff();
             for (String light : config.lights()) {
                 app.ha().turnOn(light);
             }
             app.log().info("motion on {}: {} on", config.sensor(), String.join(", ", config.lights()));
         });
-        app.bus().onStateChange(config.sensor()).to("off").subscribe(app.appId() + ":motion-off", (StateChange c) -> {
+        app.bus().onStateChange(config.sensor()).to("off").subscribe("motion-off", (StateChange c) -> {
             cancelOff();
             offJob = app.scheduler().runIn(quiet, () -> {
                 List<String> on = Arrays.stream(config.lights())
@@ -88,7 +88,7 @@ public class MotionLights implements App {
                 if (!on.isEmpty()) {
                     app.log().info("no motion on {} for {} s: {} off", config.sensor(), quiet.toSeconds(), String.join(", ", on));
                 }
-            }, JobOptions.builder().name(app.appId() + ":off").group(app.appId())
+            }, JobOptions.builder().name("off")
                     // motion came back meanwhile (also in daylight, when motion-on is skipped): the run is skipped
                     .constrainedBy(Constraints.entityIs(config.sensor(), "off").named("still no motion")).build());
         });

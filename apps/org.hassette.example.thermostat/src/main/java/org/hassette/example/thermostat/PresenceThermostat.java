@@ -31,6 +31,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @SatisfyingConditionTarget("(osgi.condition.id=hassette.core.ready)")
 public class PresenceThermostat implements App {
     static final String PID = "org.hassette.example.thermostat";
+    /** Names are scoped to the app instance: each thermostat instance has its own "away" job. */
+    private static final String AWAY_JOB = "away";
 
     @ObjectClassDefinition(name = "Presence thermostat", description = "Heating follows who is home")
     public @interface Config {
@@ -69,7 +71,7 @@ public class PresenceThermostat implements App {
             throw new IllegalArgumentException("'away.after.seconds' must not be negative");
         }
         List<String> watched = config.people().length == 0 ? List.of("person") : Arrays.asList(config.people());
-        app.bus().onStateChange(watched).subscribe(app.appId() + ":presence", (StateChange c) -> presenceChanged(app, c));
+        app.bus().onStateChange(watched).subscribe("presence", (StateChange c) -> presenceChanged(app, c));
         app.log().info("{} follows {}: {} °C home, {} °C away after {} s", config.thermostat(),
                 config.people().length == 0 ? "everyone (person.*)" : String.join(", ", config.people()),
                 config.home_temperature(), config.away_temperature(), config.away_after_seconds());
@@ -84,7 +86,7 @@ public class PresenceThermostat implements App {
         boolean wasHome = c.oldState() != null && "home".equals(c.oldState().state());
         boolean isHome = c.newState() != null && "home".equals(c.newState().state());
         if (isHome && !wasHome) {
-            app.scheduler().cancel(awayJob(app));
+            app.scheduler().cancel(AWAY_JOB);
             setpoint(app, config.home_temperature(), name(c.newState()) + " arrived");
         } else if (wasHome && !isHome && !anyoneHome(app)) {
             app.log().info("{} left, nobody is home: {} °C in {} s unless someone returns", name(c.oldState()),
@@ -94,12 +96,12 @@ public class PresenceThermostat implements App {
     }
 
     private void planAway(AppContext app) {
-        app.scheduler().cancel(awayJob(app));
+        app.scheduler().cancel(AWAY_JOB);
         app.scheduler().runIn(Duration.ofSeconds(config.away_after_seconds()), () -> {
             if (!anyoneHome(app)) {
                 setpoint(app, config.away_temperature(), "nobody home for " + config.away_after_seconds() + " s");
             }
-        }, JobOptions.builder().name(awayJob(app)).group(app.appId()).build());
+        }, JobOptions.builder().name(AWAY_JOB).build());
     }
 
     private boolean anyoneHome(AppContext app) {
@@ -119,10 +121,6 @@ public class PresenceThermostat implements App {
                 : app.states().get(config.temperature_sensor()).map(s -> " (now " + s.state() + " °C)").orElse("");
         app.log().info("{}: {} to {} °C{}", why, config.thermostat(), target, room);
         app.ha().callService("climate", "set_temperature", Target.entities(config.thermostat()), Map.of("temperature", target), false);
-    }
-
-    private static String awayJob(AppContext app) {
-        return app.appId() + ":away";
     }
 
     private static String name(EntityState person) {

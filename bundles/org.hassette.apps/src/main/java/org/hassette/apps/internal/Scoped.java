@@ -30,7 +30,8 @@ import org.slf4j.Logger;
  * {@link Subscription} and {@link JobHandle} created through them, so {@link #close()} removes
  * exactly what this app instance registered (two instances of one bundle share the bundle's bus).
  * Builders returned by the bus are wrapped the same way, so {@code subscribe} is seen wherever it
- * is called in a chain.
+ * is called in a chain. Listener and job names (and job groups) the app gives are scoped to the
+ * instance ({@link #qualify}), in registrations and in lookups by name.
  *
  * <p>They also apply the app-wide policy of {@link org.hassette.api.app.AppContext}: every listener
  * and job gets the {@linkplain #constrainAll app-wide constraints} (one gate constraint that reads
@@ -147,11 +148,29 @@ public final class Scoped implements AutoCloseable {
         }
     }
 
-    /** The job's options plus the app's gate and, unless it has its own, the app's error handler. */
+    /**
+     * The name as registered. Bus and scheduler names are unique per bundle, and every instance of an
+     * app shares its bundle's: a name the app gives is scoped to the instance as
+     * {@code <appId>:<name>}, so two instances can both name a job {@code tick}. A name that already
+     * starts with the app id (the form the platform's own examples wrote by hand) is kept.
+     */
+    String qualify(String name) {
+        if (name == null || name.isBlank() || name.equals(appId) || name.startsWith(appId + ":")) {
+            return name;
+        }
+        return appId + ":" + name;
+    }
+
+    /** A group is scoped like a name; the default group ({@code ""}) stays as it is. */
+    private String qualifyGroup(String group) {
+        return group == null || group.isEmpty() ? group : qualify(group);
+    }
+
+    /** The job's options with its name and group scoped to the instance, the app's gate and, unless it has its own, the app's error handler. */
     JobOptions withAppPolicy(JobOptions o) {
         JobOptions.Builder b = JobOptions.builder();
-        o.name().ifPresent(b::name);
-        b.group(o.group()).jitter(o.jitterMin(), o.jitterMax()).mode(o.mode());
+        o.name().map(this::qualify).ifPresent(b::name);
+        b.group(qualifyGroup(o.group())).jitter(o.jitterMin(), o.jitterMax()).mode(o.mode());
         for (JobOptions.Where w : o.where()) {
             b.where(w.reason(), w.predicate());
         }
@@ -242,11 +261,22 @@ public final class Scoped implements AutoCloseable {
                             args[i] = withAppPolicy(o);
                         }
                     }
+                    if (args != null && args.length == 1 && args[0] instanceof String key) {
+                        // lookups by the name or group the app gave: job, cancel, jobs(group), cancelGroup
+                        args[0] = switch (method.getName()) {
+                            case "job", "cancel" -> qualify(key);
+                            case "jobs", "cancelGroup" -> qualifyGroup(key);
+                            default -> key;
+                        };
+                    }
                 }
                 if (delegate instanceof ListenerBuilder<?, ?> b) {
                     if (method.getName().equals("onError") && method.getParameterCount() == 1) {
                         chain.ownErrorHandler = args[0] != null;
-                    } else if (method.getName().equals("subscribe") && !chain.policyApplied) {
+                    } else if (method.getName().equals("subscribe") && args != null && args.length == 2 && args[0] instanceof String name) {
+                        args[0] = qualify(name);
+                    }
+                    if (method.getName().equals("subscribe") && !chain.policyApplied) {
                         chain.policyApplied = true;
                         b.constrainedBy(gate);
                         if (!chain.ownErrorHandler) {

@@ -59,8 +59,8 @@ class ScopedTest {
                 .jitter(Duration.ofSeconds(-1), Duration.ofSeconds(2)).where("why", where).constrainedBy(own)
                 .mode(org.hassette.api.bus.ExecutionMode.queued(2)).timeout(Duration.ofSeconds(3)).onError(handler).build();
         org.hassette.api.scheduler.JobOptions p = scoped.withAppPolicy(o);
-        assertEquals(java.util.Optional.of("n"), p.name());
-        assertEquals("g", p.group());
+        assertEquals(java.util.Optional.of("app:test:n"), p.name(), "the name is scoped to the instance");
+        assertEquals("app:test:g", p.group(), "so is the group");
         assertEquals(Duration.ofSeconds(-1), p.jitterMin());
         assertEquals(Duration.ofSeconds(2), p.jitterMax());
         assertEquals(o.where(), p.where());
@@ -131,5 +131,67 @@ class ScopedTest {
         scoped.constrainAll(org.hassette.api.constraints.Constraint.of("weekdays", c -> true),
                 org.hassette.api.constraints.Constraint.of("quiet-hours", c -> false));
         assertEquals(List.of("vacation", "weekdays", "quiet-hours"), scoped.constraintNames());
+    }
+
+    @Test
+    void namesAndGroupsTheAppGivesAreScopedToTheInstanceOnce() {
+        Scoped scoped = new Scoped("app:porch~front", org.slf4j.LoggerFactory.getLogger("test"));
+        assertEquals("app:porch~front:tick", scoped.qualify("tick"));
+        assertEquals("app:porch~front:tick", scoped.qualify("app:porch~front:tick"), "already scoped: kept");
+        assertEquals("app:porch~front", scoped.qualify("app:porch~front"));
+        assertEquals("app:porch~frontdoor:x", "app:porch~frontdoor:x".equals(scoped.qualify("app:porch~frontdoor:x")) ? "wrong" : "app:porch~frontdoor:x",
+                "another instance's prefix is not this one's");
+        assertEquals("app:porch~front:app:porch~frontdoor:x", scoped.qualify("app:porch~frontdoor:x"));
+        assertEquals(" ", scoped.qualify(" "), "a blank name is left for the bus to refuse");
+        assertEquals("", scoped.withAppPolicy(org.hassette.api.scheduler.JobOptions.defaults()).group(), "the default group stays");
+    }
+
+    @Test
+    void lookupsAndRegistrationsThroughTheViewsUseTheScopedNames() {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Scoped scoped = new Scoped("app:x~a", org.slf4j.LoggerFactory.getLogger("test"));
+        Scheduler scheduler = scoped.scheduler(recording(Scheduler.class, seen));
+        scheduler.job("tick");
+        scheduler.cancel("tick");
+        scheduler.jobs("lights");
+        scheduler.cancelGroup("lights");
+        scheduler.jobs("");
+        EventBus bus = scoped.bus(recording(EventBus.class, seen));
+        bus.onTopic("t").subscribe("on", m -> { });
+        assertEquals(List.of("job app:x~a:tick", "cancel app:x~a:tick", "jobs app:x~a:lights", "cancelGroup app:x~a:lights", "jobs ",
+                "onTopic t", "subscribe app:x~a:on"), seen);
+    }
+
+    /** Records "method firstStringArgument"; builders return themselves, everything else a harmless default. */
+    @SuppressWarnings("unchecked")
+    private <T> T recording(Class<T> type, List<String> seen) {
+        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, m, args) -> {
+            if (m.getDeclaringClass() == Object.class) {
+                return m.getName().equals("hashCode") ? System.identityHashCode(proxy) : m.getName().equals("equals") ? proxy == args[0] : "recording";
+            }
+            if (args != null && args.length > 0 && args[0] instanceof String first) {
+                seen.add(m.getName() + " " + first);
+            }
+            Class<?> rt = m.getReturnType();
+            if (rt == org.hassette.api.bus.TopicBuilder.class) {
+                return recording(rt, seen);
+            }
+            if (rt.isInstance(proxy)) {
+                return proxy;
+            }
+            if (rt == boolean.class) {
+                return false;
+            }
+            if (rt == int.class) {
+                return 0;
+            }
+            if (rt == java.util.Optional.class) {
+                return java.util.Optional.empty();
+            }
+            if (rt == List.class) {
+                return List.of();
+            }
+            return null;
+        });
     }
 }

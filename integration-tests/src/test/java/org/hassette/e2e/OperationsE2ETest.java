@@ -70,6 +70,7 @@ class OperationsE2ETest {
             appActionsFromTheAppsTab(p, home);
             gogoCommands(p, home);
             notReadyIs503WithTheChainAndAliveStays200(p, home);
+            noAppHandlerIsAFailedAppsCheck(p, home);
 
             assertEquals(0, p.terminate(Duration.ofSeconds(30)), p.output());
             assertFalse(p.output().contains(PASSWORD), "the console password is never printed");
@@ -182,6 +183,21 @@ class OperationsE2ETest {
         assertTrue(p.get("/system/console/hassette", USER, PASSWORD).body().contains("Core: NOT ready"));
         assertEquals(0, exec(home, "scr:enable org.hassette.states").code());
         p.awaitSystemReady(WAIT);
+    }
+
+    /** Without the app handler no app runs: the apps health must say so, not answer 200 with no check at all. */
+    private void noAppHandlerIsAFailedAppsCheck(PlatformProcess p, Path home) throws Exception {
+        assertEquals(0, exec(home, "scr:disable org.hassette.apps.internal.AppHandler").code());
+        p.await("apps health 503 naming the app handler", WAIT, () -> {
+            HttpResponse<String> r = get(p, "/system/health/apps.json", null, null);
+            return r.statusCode() == 503 && r.body().contains("\"name\":\"Hassette app handler\",\"status\":\"TEMPORARILY_UNAVAILABLE\"");
+        });
+        assertEquals(200, p.get("/system/health/systemready.json", null, null).statusCode(), "apps never affect systemready");
+        assertEquals(0, exec(home, "scr:enable org.hassette.apps.internal.AppHandler").code());
+        p.await("apps health OK again", WAIT, () -> {
+            HttpResponse<String> r = get(p, "/system/health/apps.json", null, null);
+            return r.statusCode() == 200 && r.body().contains("\"name\":\"Hassette app handler\",\"status\":\"OK\"");
+        });
     }
 
     private static void deployExampleApp(Path home) throws Exception {

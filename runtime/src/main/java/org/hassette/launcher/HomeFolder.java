@@ -32,6 +32,7 @@ final class HomeFolder {
             "org.apache.felix.hc.generalchecks.FrameworkStartCheck.config",
             "org.apache.felix.hc.generalchecks.BundlesStartedCheck-hassette.config",
             "org.apache.felix.hc.generalchecks.ServicesCheck-hassette.config",
+            "org.apache.felix.hc.generalchecks.ServicesCheck-apphandler.config",
             "org.hassette.lifecycle.readiness.config");
 
     final Path root;

@@ -49,6 +49,8 @@ class HostileConfigE2ETest {
         Files.writeString(deploy.resolve("org.hassette.example.motionlights-bad.cfg"),
                 "sensor = binary_sensor.e2e_motion\nlights = light.e2e_other\noff.after.seconds = soon\n");
         Files.copy(exampleJar(), deploy.resolve("motionlights.jar"));
+        // in deploy/ before the start: FileInstall reads it before the deploy bundle is there to check it
+        Path badTyped = Files.writeString(deploy.resolve("org.example.typed.config"), "name=\"porch\"\nretries=I\"three\"\n");
         Path empty = Files.write(deploy.resolve("empty.jar"), new byte[0]);
         Path badVersion = deploy.resolve("bad-version.jar");
         Files.write(badVersion, bundle("e2e.bad.version", "1.x.y"));
@@ -67,6 +69,12 @@ class HostileConfigE2ETest {
                 p.await("hassette:why names the bad value", WAIT, () -> exec(home, "hassette:why").contains("database: activation failed: " + named));
                 p.await("systemready answering 503 (not ready without a database)", WAIT, () -> status(p, "/system/health/systemready.json") == 503);
                 p.awaitOutput("Cannot deploy " + empty, WAIT);
+                p.awaitOutput("o.h.deploy.internal.ConfigFileGuard - Cannot apply deploy/ configuration file " + badTyped
+                        + ": line 2 (retries=I\"three\"): not a number: \"three\"", WAIT);
+                String table = exec(home, "hassette:deploy");
+                assertTrue(table.lines().anyMatch(l -> l.startsWith("org.example.typed.config")
+                        && l.matches(".* rejected +line 2 \\(retries=I\"three\"\\): not a number: \"three\"")), table);
+                assertTrue(table.lines().anyMatch(l -> l.startsWith("empty.jar") && l.contains(" rejected ")), table);
                 // FileInstall itself refuses it, with the file and the bad header value
                 p.awaitOutput("Failed to install artifact: " + badVersion, WAIT);
                 p.awaitOutput("invalid version \"1.x.y\"", WAIT);

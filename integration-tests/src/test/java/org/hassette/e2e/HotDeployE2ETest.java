@@ -88,6 +88,16 @@ class HotDeployE2ETest {
                         && l.contains("installed") && l.contains("not resolved: it imports package org.example.nowhere")), table);
                 assertTrue(table.lines().anyMatch(l -> l.startsWith("org.hassette.example.motionlights-hall.cfg") && l.contains("configuration")), table);
 
+                // a configuration file Config Admin cannot read: logged as deploy/'s, and rejected in the table with line and reason
+                Path badConfig = deploy.resolve("org.hassette.example.motionlights-porch.config");
+                Files.writeString(badConfig, "sensor=\"binary_sensor.e2e_motion\"\noff.after.seconds=I\"soon\"\n");
+                p.awaitOutput("o.h.deploy.internal.ConfigFileGuard - Cannot apply deploy/ configuration file " + badConfig
+                        + ": line 2 (off.after.seconds=I\"soon\"): not a number: \"soon\"", WAIT);
+                String withBad = exec(home, "hassette:deploy");
+                assertTrue(withBad.lines().anyMatch(l -> l.startsWith("org.hassette.example.motionlights-porch.config")
+                        && l.matches(".* rejected +line 2 \\(off\\.after\\.seconds=I\"soon\"\\): not a number: \"soon\"")), withBad);
+                Files.delete(badConfig);
+
                 // half copied: the truncated jar is reported, the completed one is deployed
                 byte[] bytes = Files.readAllBytes(jar);
                 Path slow = deploy.resolve("slow-copy.jar");

@@ -1,6 +1,7 @@
 package org.hassette.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -53,6 +54,11 @@ class NewAppE2ETest {
         assertTrue(build.out.contains("Tests run: 1, Failures: 0, Errors: 0"), build.out);
         Path jar = project.resolve("target/org.example.porchlight-1.0.0-SNAPSHOT.jar");
         assertTrue(Files.isRegularFile(jar), build.out);
+        // the qualifier is the build time to the second: two rebuilds within a minute differ in lb and hassette:apps
+        try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
+            String version = j.getManifest().getMainAttributes().getValue("Bundle-Version");
+            assertTrue(version.matches("1\\.0\\.0\\.\\d{14}"), version);
+        }
 
         Path home = tmp.resolve("home");
         try (PlatformProcess p = PlatformProcess.start(home, PlatformProcess.freePort(), Map.of())) {
@@ -75,6 +81,31 @@ class NewAppE2ETest {
                     () -> exec(home, "hassette:state switch.kitchen_plug").startsWith("switch.kitchen_plug = on"));
             assertEquals(0, p.terminate(Duration.ofSeconds(30)), p.output());
         }
+    }
+
+    @Test
+    void namesThatWouldNotCompileAreRefusedUpFront() throws Exception {
+        String hassette = PlatformProcess.ROOT.resolve("hassette").toString();
+        String[][] cases = {
+            { "class", "name 'class' gives the Java package org.example.class, which does not compile: 'class' is a Java keyword" },
+            { "int", "'int' is a Java keyword" },
+            { "app", "name 'app' gives the class App, a name the generated code already uses" },
+            { "Porch", "name 'Porch' must be lower case words with dashes" },
+            { "porch_light", "name 'porch_light' must be lower case words with dashes" },
+            { "2-porch", "name '2-porch' must be lower case words with dashes" },
+        };
+        for (String[] c : cases) {
+            Path dir = tmp.resolve("refused-" + c[0]);
+            Result r = run(PlatformProcess.ROOT, Duration.ofSeconds(30), hassette, "new-app", c[0], "--dir", dir.toString());
+            assertEquals(2, r.code, c[0] + ": " + r.out);
+            assertTrue(r.out.contains("hassette: new-app: ") && r.out.contains(c[1]), c[0] + ": " + r.out);
+            assertFalse(Files.exists(dir), c[0] + ": created " + dir);
+        }
+        Result pkg = run(PlatformProcess.ROOT, Duration.ofSeconds(30), hassette, "new-app", "porch", "--package", "org.example.new",
+                "--dir", tmp.resolve("refused-package").toString());
+        assertEquals(2, pkg.code, pkg.out);
+        assertTrue(pkg.out.contains("package 'org.example.new' does not compile: 'new' is a Java keyword"), pkg.out);
+        assertFalse(Files.exists(tmp.resolve("refused-package")));
     }
 
     private static String maven() {

@@ -30,6 +30,7 @@ class PlatformE2ETest {
             p.awaitOutput("Hassette is up:", Duration.ofSeconds(10));
             String out = p.output();
             assertTrue(out.contains("/system/console") && out.contains(home.toString()), out);
+            assertQuietStart(out);
 
             PlatformProcess.Result lb = PlatformProcess.exec(home, "lb");
             assertEquals(0, lb.code(), lb.err());
@@ -98,6 +99,16 @@ class PlatformE2ETest {
             assertEquals(0, p.terminate(Duration.ofSeconds(30)), p.output());
             assertFalse(Files.exists(home.resolve("run/shell.sock")), "socket removed on stop");
             assertTrue(p.output().strip().endsWith("Hassette stopped."), p.output());
+            // the stop is as quiet, on the console and in the log; what an operator needs is still there
+            String log = Files.readString(home.resolve("logs/hassette.log"));
+            for (String text : new String[] { p.output(), log }) {
+                for (String noise : NOISE) {
+                    assertFalse(text.contains(noise), "'" + noise + "' printed:\n" + text);
+                }
+                assertTrue(text.contains("Hassette core ready in "), text);
+                assertTrue(text.contains("org.apache.felix.fileinstall - Installing bundle org.hassette.example."), text);
+                assertTrue(text.contains("org.apache.felix.fileinstall - Creating configuration {org.hassette.lifecycle.readiness}"), text);
+            }
         }
         // second start: the password is not shown again, the platform comes up with the stored hash
         try (PlatformProcess p = PlatformProcess.start(home, PlatformProcess.freePort(), Map.of())) {
@@ -106,6 +117,32 @@ class PlatformE2ETest {
             assertFalse(p.output().contains("password '"), p.output());
             assertEquals(0, p.terminate(Duration.ofSeconds(30)));
         }
+    }
+
+    /**
+     * Third-party start and stop chatter that buried "Hassette is up" at line ~90 (Pax Logging's API
+     * lines, one Health Check line per servlet path, optional features Web Console and Health Check
+     * cannot enable).
+     */
+    private static final String[] NOISE = { "Enabling Java Util Logging API support", "Disabling SLF4J API support",
+            "[org.ops4j.pax.logging.internal.Activator] INFO", "Initializing Logback", "Health Check Servlet Configuration",
+            "Registering HC Servlet", "Unregistering HC Servlet", "Quartz is NOT available", "HC Thread Pool",
+            "HealthCheckExecutor active", "PreferencesConfigurationPrinter", "Servlet 3 bridge enabled" };
+
+    /**
+     * A first start in a new demo home printed 32 lines before "Hassette is up" (91 before the chatter
+     * was silenced): the launcher's demo line, FileInstall's lines for the default etc/ files and the
+     * demo apps, SCR's two, and Hassette's own. The bound leaves room for a slower machine's ordering.
+     */
+    private static final int START_LINES_BOUND = 45;
+
+    private static void assertQuietStart(String out) {
+        String start = out.substring(0, out.indexOf("Hassette is up:"));
+        for (String noise : NOISE) {
+            assertFalse(start.contains(noise), "'" + noise + "' printed before Hassette is up:\n" + start);
+        }
+        long lines = start.lines().count();
+        assertTrue(lines <= START_LINES_BOUND, lines + " lines before 'Hassette is up' (at most " + START_LINES_BOUND + "):\n" + start);
     }
 
     @Test
@@ -133,12 +170,25 @@ class PlatformE2ETest {
     }
 
     @Test
-    void portInUseIsRefused() throws Exception {
+    void portInUseIsRefusedAndCreatesNoHomeFolder() throws Exception {
+        Path home = tmp.resolve("h");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            PlatformProcess.Result r = PlatformProcess.runExpectingExit(tmp.resolve("h"), taken.getLocalPort());
+            PlatformProcess.Result r = PlatformProcess.runExpectingExit(home, taken.getLocalPort());
             assertEquals(2, r.code(), r.out());
             assertTrue(r.out().contains("HTTP port " + taken.getLocalPort() + " on 127.0.0.1 is already in use"), r.out());
+            assertFalse(Files.exists(home), "a refused start created " + home);
         }
+    }
+
+    @Test
+    void unreadableHaTokenFileIsRefusedAndCreatesNoHomeFolder() throws Exception {
+        Path home = tmp.resolve("h");
+        Path token = tmp.resolve("no-such-token");
+        PlatformProcess.Result r = PlatformProcess.runExpectingExit(home, PlatformProcess.freePort(),
+                "--ha-url", "http://127.0.0.1:1", "--ha-token-file", token.toString());
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.out().contains("HA token file " + token + " does not exist or is not readable"), r.out());
+        assertFalse(Files.exists(home), "a refused start created " + home);
     }
 
     @Test
@@ -208,13 +258,19 @@ class PlatformE2ETest {
 
     @Test
     void weakConsolePasswordsAreRefusedBeforeAnythingStarts() throws Exception {
+        Path weak = tmp.resolve("weak");
+        Path passwordFile = Files.writeString(tmp.resolve("console.pw"), "password\n");
         for (Map<String, String> env : java.util.List.of(
                 Map.of("HASSETTE_CONSOLE_USER", "admin", "HASSETTE_CONSOLE_PASSWORD", "admin"),
-                Map.of("HASSETTE_CONSOLE_PASSWORD", "1234"))) {
-            PlatformProcess.Result r = PlatformProcess.runExpectingExit(tmp.resolve("weak"), PlatformProcess.freePort(), env);
+                Map.of("HASSETTE_CONSOLE_PASSWORD", "1234"),
+                Map.of("HASSETTE_CONSOLE_PASSWORD", "password"),
+                Map.of("HASSETTE_CONSOLE_PASSWORD_FILE", passwordFile.toString()))) {
+            PlatformProcess.Result r = PlatformProcess.runExpectingExit(weak, PlatformProcess.freePort(), env);
             assertEquals(2, r.code(), r.out());
-            assertTrue(r.out().startsWith("hassette: HASSETTE_CONSOLE_PASSWORD is"), r.out());
+            assertTrue(r.out().startsWith("hassette: HASSETTE_CONSOLE_PASSWORD is")
+                    || r.out().startsWith("hassette: the password in " + passwordFile + " is"), r.out());
             assertFalse(r.out().contains("Hassette is up"), r.out());
+            assertFalse(Files.exists(weak), "a refused start created " + weak);
         }
     }
 
@@ -329,7 +385,7 @@ class PlatformE2ETest {
             p.awaitSystemReady(START);
             p.awaitOutput("Cannot deploy " + broken + ": it is not a readable jar/zip file", Duration.ofSeconds(20));
             p.awaitOutput("Failed to install artifact: " + home.resolve("etc/org.hassette.example.config"), Duration.ofSeconds(20));
-            p.awaitOutput("Cannot apply configuration file " + home.resolve("etc/org.hassette.example.config")
+            p.awaitOutput("o.h.deploy.internal.ConfigFileGuard - Cannot apply etc/ configuration file " + home.resolve("etc/org.hassette.example.config")
                     + ": line 1 (retries=I\"three\"): not a number: \"three\". Fix the file; it is read again when saved.", Duration.ofSeconds(20));
             assertEquals(0, PlatformProcess.exec(home, "lb").code(), "platform still serves commands");
 

@@ -37,7 +37,20 @@ final class ConsoleCredentials {
         this.generatedPassword = generatedPassword;
     }
 
+    /** The credentials to use, generating and storing new ones when neither the environment nor data/ has any. */
     static ConsoleCredentials resolve(Path dataDir, Map<String, String> env) throws IOException {
+        ConsoleCredentials given = existing(dataDir, env);
+        return given != null ? given : generate(dataDir, env);
+    }
+
+    /**
+     * The credentials from the environment (or password file) or stored in {@code dataDir}; null when
+     * new ones must be generated. Reads only, so a start it refuses (weak or unreadable password,
+     * malformed stored file) leaves the home folder as it was.
+     *
+     * @throws IOException with a message naming the variable or file and what to do
+     */
+    static ConsoleCredentials existing(Path dataDir, Map<String, String> env) throws IOException {
         String user = env.get("HASSETTE_CONSOLE_USER");
         String password = env.get("HASSETTE_CONSOLE_PASSWORD");
         String passwordFile = env.get("HASSETTE_CONSOLE_PASSWORD_FILE");
@@ -68,6 +81,12 @@ final class ConsoleCredentials {
             }
             return new ConsoleCredentials(storedUser, storedHash, null);
         }
+        return null;
+    }
+
+    /** New credentials with a random password, stored hashed in {@code dataDir} (which must exist). */
+    static ConsoleCredentials generate(Path dataDir, Map<String, String> env) throws IOException {
+        String user = env.get("HASSETTE_CONSOLE_USER");
         String name = user == null || user.isBlank() ? "admin" : user.trim();
         String generated = randomPassword(20);
         Properties p = new Properties();
@@ -79,7 +98,7 @@ final class ConsoleCredentials {
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             p.store(w, "Hassette Web Console credentials (password stored as hash). Delete this file to generate new ones.");
         }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, dataDir.resolve(FILE), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return new ConsoleCredentials(name, hash(generated), generated);
     }
 

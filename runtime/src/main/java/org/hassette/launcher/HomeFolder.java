@@ -64,7 +64,9 @@ final class HomeFolder {
     }
 
     /**
-     * Creates the folders, checks they are writable and takes the instance lock.
+     * Creates the folders, checks they are writable and takes the instance lock (unless
+     * {@link #lockIfUsedBefore()} took it). The launcher calls it only after every check that can
+     * refuse the start, so a refused start leaves no home folder behind.
      *
      * @throws IllegalStateException with a message naming the folder and what to do
      */
@@ -85,6 +87,24 @@ final class HomeFolder {
                         + "); fix its permissions or choose another with --home");
             }
         }
+        if (lock == null) {
+            lock();
+        }
+    }
+
+    /**
+     * Takes the instance lock when the home folder was used before ({@code run/} exists and is
+     * writable), creating nothing else: a second instance on the same home is told that, not that
+     * its HTTP port (usually the same) is in use. An unwritable {@code run/} is left to
+     * {@link #prepare()}, which says so.
+     */
+    void lockIfUsedBefore() {
+        if (lock == null && Files.isDirectory(run()) && Files.isWritable(run())) {
+            lock();
+        }
+    }
+
+    private void lock() {
         try {
             lockChannel = FileChannel.open(run().resolve("instance.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             lock = lockChannel.tryLock();

@@ -80,12 +80,17 @@ public final class Main {
         HomeFolder home = new HomeFolder(options.home);
         ConsoleCredentials credentials;
         try {
-            home.prepare();
-            home.seedDefaults();
-            credentials = ConsoleCredentials.resolve(home.data(), System.getenv());
+            // every check that can refuse the start comes first: a refused start creates nothing in the home folder
+            home.lockIfUsedBefore();
+            credentials = ConsoleCredentials.existing(home.data(), System.getenv());
             checkPortFree(options.httpHost, options.httpPort);
             if (options.haTokenFile != null && !Files.isReadable(options.haTokenFile)) {
                 throw new IllegalStateException("HA token file " + options.haTokenFile + " does not exist or is not readable");
+            }
+            home.prepare();
+            home.seedDefaults();
+            if (credentials == null) {
+                credentials = ConsoleCredentials.generate(home.data(), System.getenv());
             }
             HomeFolder.EtcHomeAssistant etcHa = options.haUrl == null ? home.configuredHomeAssistant() : null;
             if (etcHa != null) {
@@ -245,7 +250,9 @@ public final class Main {
         p.put("felix.fileinstall.log.level", "3");
         // Logging (Pax Logging with logback)
         p.put("org.ops4j.pax.logging.StaticLogbackFile", home.etc().resolve("logback.xml").toString());
-        p.put("org.ops4j.pax.logging.DefaultServiceLog.level", "INFO");
+        // Pax Logging's own lines before logback is configured: WARN drops its "Enabling/Disabling ... API
+        // support" and "Initializing Logback" chatter and keeps its warnings (a broken etc/logback.xml)
+        p.put("org.ops4j.pax.logging.DefaultServiceLog.level", "WARN");
         // SCR: publish DTO changes quickly so the watcher reacts in well under a second
         p.put("ds.service.changecount.timeout", "100");
         // Gogo: interactive prompt only on a terminal; headless must not stop on end of input

@@ -71,4 +71,14 @@ class ConsoleCredentialsTest {
         IOException e = assertThrows(IOException.class, () -> ConsoleCredentials.resolve(data, Map.of()));
         assertTrue(e.getMessage().contains(ConsoleCredentials.FILE) && e.getMessage().contains("delete it"), e.getMessage());
     }
+
+    @Test
+    void theReadOnlyCheckCreatesNothingAndRefusesAWeakPasswordWithoutADataFolder() throws Exception {
+        Path missing = data.resolve("home/data");
+        assertNull(ConsoleCredentials.existing(missing, Map.of()), "none given, none stored: to be generated");
+        IOException e = assertThrows(IOException.class,
+                () -> ConsoleCredentials.existing(missing, Map.of("HASSETTE_CONSOLE_PASSWORD", "password")));
+        assertTrue(e.getMessage().startsWith("HASSETTE_CONSOLE_PASSWORD is"), e.getMessage());
+        assertFalse(Files.exists(data.resolve("home")), "nothing created");
+    }
 }

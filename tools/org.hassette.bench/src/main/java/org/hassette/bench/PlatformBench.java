@@ -335,13 +335,13 @@ public final class PlatformBench {
     private static final String[][] MARKERS = {
         {"first_log_line", ""},
         {"scr_started", "org.apache.felix.scr:"},
-        {"webconsole", "org.apache.felix.webconsole - "},
         {"core_waiting", "Waiting for core resources"},
         {"database_ready", "Database "},
         {"ha_connected", "Connected to Home Assistant"},
         {"state_cache_synced", "State cache synced"},
         {"core_ready", "Hassette core ready"},
-        {"hc_executor_level_25", "HealthCheckExecutor active"},
+        {"local_shell", "Local shell listening"},
+        // (Web Console's and Health Check's INFO lines, once markers too, are WARN-only in etc/logback.xml)
     };
 
     private ObjectNode phases(long launchedMs) {

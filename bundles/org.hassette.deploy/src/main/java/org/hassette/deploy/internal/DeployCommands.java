@@ -50,8 +50,10 @@ public class DeployCommands {
 
     private String[] row(Path f) {
         String name = f.getFileName().toString();
-        if (name.endsWith(".cfg") || name.endsWith(".config")) {
-            return new String[] { name, "", "configuration", "" };
+        if (ConfigFileInspector.isConfigFile(f)) {
+            // FileInstall would only say "Failed to install artifact": name the line and the reason, as for jars
+            String problem = ConfigFileInspector.problem(f);
+            return problem == null ? new String[] { name, "", "configuration", "" } : new String[] { name, "", "rejected", problem };
         }
         if (!name.endsWith(".jar")) {
             return new String[] { name, "", "ignored", "only .jar, .cfg and .config files are deployed" };

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The hostile input corpus for files an operator edits, against the launched platform: a value that
- * is not a number in a core component's {@code etc/*.cfg}, an app configuration with such a value
+ * is not a number in a core component's {@code etc/*.cfg} and in the app handler's own
+ * {@code etc/org.hassette.apps.cfg}, an app configuration with such a value
  * next to a good one, and jars that cannot be bundles in ways the other deploy tests do not cover
  * (empty file, a manifest with an invalid version). Each is reported naming the file, property and
  * value; the platform keeps running, the good app works, and fixing the file in place recovers
@@ -44,6 +45,9 @@ class HostileConfigE2ETest {
         Path deploy = Files.createDirectories(home.resolve("deploy"));
         Path dbConfig = etc.resolve("org.hassette.database.internal.SqliteDatabase.cfg");
         Files.writeString(dbConfig, "write.queue.capacity = lots\n");
+        // the app handler's own configuration: a bad value is named and the default used; apps still run
+        Path appsConfig = etc.resolve("org.hassette.apps.cfg");
+        Files.writeString(appsConfig, "timeout.seconds = lots\nrestart.budget = 3\n");
         Files.writeString(deploy.resolve("org.hassette.example.motionlights-good.cfg"),
                 "sensor = binary_sensor.e2e_motion\nlights = light.e2e_hall\noff.after.seconds = 600\n");
         Files.writeString(deploy.resolve("org.hassette.example.motionlights-bad.cfg"),
@@ -84,6 +88,20 @@ class HostileConfigE2ETest {
                 p.awaitSystemReady(WAIT);
                 p.await(GOOD + " running", WAIT, () -> exec(home, "hassette:apps").lines()
                         .anyMatch(l -> l.startsWith(GOOD) && l.contains("running")));
+                // (the default at activation, the previous value when the file is read after it: 10 either way)
+                p.awaitOutput("configuration org.hassette.apps (" + appsConfig + "): timeout.seconds = 'lots' is not a whole number"
+                        + " (long expected); ", WAIT);
+                assertTrue(p.output().matches("(?s).*'lots' is not a whole number \\(long expected\\); (using the default|keeping the previous"
+                        + " value) 10 until it is fixed.*"), "the value used instead is named");
+                // a bad value in a change keeps the value in use; the good ones apply
+                Files.writeString(appsConfig, "timeout.seconds = 20\n");
+                p.awaitOutput("app handler configuration changed: timeout 20 s", WAIT);
+                Files.writeString(appsConfig, "timeout.seconds = never\nrestart.budget = 4\n");
+                p.awaitOutput("configuration org.hassette.apps (" + appsConfig + "): timeout.seconds = 'never' is not a whole number"
+                        + " (long expected); keeping the previous value 20 until it is fixed", WAIT);
+                p.awaitOutput("app handler configuration changed: timeout 20 s, restarts 1000..60000 ms, budget 4 in 600 s", WAIT);
+                assertTrue(exec(home, "hassette:apps").lines().anyMatch(l -> l.startsWith(GOOD) && l.contains("running")),
+                        "the app handler keeps running");
                 p.await(BAD + " failed naming its property and value", WAIT, () -> {
                     String show = exec(home, "hassette:app show " + BAD);
                     return show.contains("failed") && show.contains("off.after.seconds") && show.contains("'soon'");

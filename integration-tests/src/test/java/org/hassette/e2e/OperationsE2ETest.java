@@ -156,6 +156,13 @@ class OperationsE2ETest {
         assertMatches(exec(home, "hassette:listeners '" + APP + ":motion-o*'"), "(?s)LISTENER .*\n.*motion-off .*\n.*motion-on .*\n2 listeners\\s*");
         assertEquals("no listener matches 'nope*'", exec(home, "hassette:listeners 'nope*'").out().strip());
         assertMatches(exec(home, "hassette:apps"), "(?s)APP +BUNDLE +STATUS .*\n" + Pattern.quote(APP) + " .*");
+        assertMatches(exec(home, "hassette:app show " + APP), "(?s)APP +BUNDLE +STATUS .*\n" + Pattern.quote(APP) + " .*running.*");
+        PlatformProcess.Result noApp = exec(home, "hassette:app show nope");
+        assertFails(noApp, "error: no app 'app:nope'; known apps: ");
+        assertTrue(noApp.err().contains(APP), "the known apps are listed: " + noApp.err());
+        assertFails(exec(home, "hassette:app stop nope"), "error: no app 'app:nope'; known apps: ");
+        assertFails(exec(home, "hassette:app frobnicate " + APP), "error: unknown action 'frobnicate'; usage: hassette:app ");
+        assertMatches(exec(home, "hassette:app show"), "usage: hassette:app start\\|stop.*\\s*");
 
         for (String command : List.of("status", "why", "services", "watcher", "restart", "sessions", "states", "state", "call", "fire", "jobs",
                 "run", "listeners")) {

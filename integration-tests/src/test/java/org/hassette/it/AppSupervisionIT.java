@@ -178,10 +178,55 @@ class AppSupervisionIT {
 
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> registry.stop("app:nope"));
         assertTrue(unknown.getMessage().contains("no app 'app:nope'") && unknown.getMessage().contains(app("it.ops")), unknown.getMessage());
-        String none = shell("hassette:app stop nope");
-        assertTrue(none.startsWith("hassette:app stop: no app 'app:nope'; known apps: ") && none.contains(app("it.ops")), none);
-        assertEquals("hassette:app frobnicate: unknown action 'frobnicate'; usage: hassette:app start|stop|reload|enable|disable|show <app id>",
-                shell("hassette:app frobnicate " + id("it.ops")));
+        // the shell command throws its failures (the console prints "error: ...", exec exits 1)
+        String none = assertThrows(IllegalArgumentException.class, () -> shell("hassette:app stop nope")).getMessage();
+        assertTrue(none.startsWith("no app 'app:nope'; known apps: ") && none.contains(app("it.ops")), none);
+        String shown = assertThrows(IllegalArgumentException.class, () -> shell("hassette:app show nope")).getMessage();
+        assertTrue(shown.startsWith("no app 'app:nope'; known apps: ") && shown.contains(app("it.ops")), shown);
+        assertEquals("unknown action 'frobnicate'; usage: hassette:app start|stop|reload|enable|disable|show <app id>",
+                assertThrows(IllegalArgumentException.class, () -> shell("hassette:app frobnicate " + id("it.ops"))).getMessage());
+        assertEquals("usage: hassette:app start|stop|reload|enable|disable|show <app id>", shell("hassette:app show"));
+    }
+
+    @Test
+    void anInvalidScheduleFailsTheAppOnceWithoutRestartsOrQuarantine() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        register(id("it.cron"), ctx -> {
+            attempts.incrementAndGet();
+            ctx.scheduler().runCron("every tuesday", () -> { });
+        });
+        AtomicInteger wrappedAttempts = new AtomicInteger();
+        register(id("it.cronwrapped"), ctx -> {
+            wrappedAttempts.incrementAndGet();
+            try {
+                ctx.scheduler().runCron("61 * * * *", () -> { });
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("cannot set up the schedule", e);
+            }
+        });
+        awaitStatus(app("it.cron"), ResourceStatus.FAILED);
+        awaitStatus(app("it.cronwrapped"), ResourceStatus.FAILED);
+
+        AppInfo failed = registry.app(app("it.cron")).orElseThrow();
+        assertTrue(failed.reason().startsWith("configuration: Invalid schedule 'every tuesday'")
+                && failed.reason().endsWith("(fix the configuration; a change restarts the app)"), failed.reason());
+        assertEquals(0, failed.restarts(), failed.toString());
+        assertFalse(failed.quarantined());
+        AppInfo wrapped = registry.app(app("it.cronwrapped")).orElseThrow();
+        assertTrue(wrapped.reason().startsWith("configuration: Invalid schedule '61 * * * *'"), wrapped.reason());
+        assertEquals(0, wrapped.restarts(), wrapped.toString());
+
+        // a failed start with a restart planned would run again after 50 ms (restart.initial.ms); a control app
+        // failing the ordinary way shows that restarts happen meanwhile, so the count below is not just too early
+        AtomicInteger flaky = new AtomicInteger();
+        register(id("it.flakyctl"), ctx -> {
+            flaky.incrementAndGet();
+            throw new IllegalStateException("boom");
+        });
+        Await.until("the control app retried", WAIT, () -> flaky.get() >= 3);
+        assertEquals(1, attempts.get(), "an invalid schedule is not retried");
+        assertEquals(1, wrappedAttempts.get(), "also when it is the cause");
+        assertEquals(ResourceStatus.FAILED, registry.app(app("it.cron")).orElseThrow().status());
     }
 
     @Test

@@ -7,7 +7,7 @@
  * resource is not necessarily ready.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.hassette.api.lifecycle;
 
 import org.osgi.annotation.bundle.Export;

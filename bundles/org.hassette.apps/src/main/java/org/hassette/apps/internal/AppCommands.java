@@ -12,7 +12,7 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * {@code hassette:apps} (the app table) and {@code hassette:app <action> <id>} (start, stop, reload,
  * enable, disable, show). Registered with the Gogo command properties only, so this bundle does not
- * depend on Gogo; errors come back as one line.
+ * depend on Gogo; errors are thrown with a one-line message.
  */
 @Component(service = AppCommands.class, property = { "osgi.command.scope=hassette", "osgi.command.function=apps",
         "osgi.command.function=app" })
@@ -43,25 +43,30 @@ public class AppCommands {
         return USAGE;
     }
 
-    /** One operator action on one app; returns the app's line afterwards, or one line saying what is wrong. */
+    /**
+     * One operator action on one app; returns the app's line afterwards. A failure (unknown app or
+     * action, a refused action) is thrown with one line saying what is wrong, as the other hassette
+     * commands do, so the shell prints {@code error: ...} and {@code ./hassette exec} exits with 1.
+     */
     @Descriptor("acts on one app: start, stop, reload, enable, disable or show; prints the app afterwards")
     public String app(@Descriptor("start | stop (until started) | reload | enable | disable (kept across restarts) | show") String action,
             @Descriptor("app id, e.g. org.example.porch~front (the app: prefix is optional)") String appId) {
         String id = appId.startsWith("app:") ? appId : "app:" + appId;
-        try {
-            AppInfo after = switch (action.toLowerCase(Locale.ROOT)) {
-                case "start" -> registry.start(id);
-                case "stop" -> registry.stop(id);
-                case "reload", "restart" -> registry.reload(id);
-                case "enable" -> registry.enable(id);
-                case "disable" -> registry.disable(id);
-                case "show", "info" -> registry.app(id).orElseThrow(() -> new IllegalArgumentException("no app '" + id + "'"));
-                default -> throw new IllegalArgumentException("unknown action '" + action + "'; " + USAGE);
-            };
-            return format(List.of(after)) + "\n" + details(after);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            return "hassette:app " + action + ": " + e.getMessage();
-        }
+        AppInfo after = switch (action.toLowerCase(Locale.ROOT)) {
+            case "start" -> registry.start(id);
+            case "stop" -> registry.stop(id);
+            case "reload", "restart" -> registry.reload(id);
+            case "enable" -> registry.enable(id);
+            case "disable" -> registry.disable(id);
+            case "show", "info" -> registry.app(id).orElseThrow(() -> new IllegalArgumentException("no app '" + id + "'; known apps: "
+                    + known(registry.apps())));
+            default -> throw new IllegalArgumentException("unknown action '" + action + "'; " + USAGE);
+        };
+        return format(List.of(after)) + "\n" + details(after);
+    }
+
+    private static String known(List<AppInfo> apps) {
+        return apps.isEmpty() ? "none" : String.join(", ", apps.stream().map(AppInfo::appId).toList());
     }
 
     static String details(AppInfo a) {

@@ -100,25 +100,35 @@ public class AppHandler implements AppRegistry {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile org.osgi.service.metatype.MetaTypeService metatype;
 
+    /**
+     * A value in this configuration that DS cannot convert never stops the handler (no app would
+     * run): it is logged with the property, value and file, and the default is used instead.
+     */
     @Activate
-    public AppHandler(BundleContext context, Config config, @Reference Database database) {
+    public AppHandler(BundleContext context, Config config, Map<String, Object> properties, @Reference Database database) {
         this.context = context;
-        this.config = config;
-        this.timeout = Duration.ofSeconds(Math.max(1, config.timeout_seconds()));
+        this.config = checked(config, properties, null);
+        this.timeout = Duration.ofSeconds(Math.max(1, this.config.timeout_seconds()));
         this.tables = new AppTables(database);
         tables.create();
     }
 
     /**
      * A changed configuration applies without restarting any app: the timeout at once, the restart
-     * settings to apps added from now on.
+     * settings to apps added from now on. A value DS cannot convert keeps the one in use.
      */
     @org.osgi.service.component.annotations.Modified
-    void modified(Config config) {
+    void modified(Config changed, Map<String, Object> properties) {
+        Config config = checked(changed, properties, this.config);
         this.config = config;
         this.timeout = Duration.ofSeconds(Math.max(1, config.timeout_seconds()));
         LOG.info("app handler configuration changed: timeout {} s, restarts {}..{} ms, budget {} in {} s", timeout.toSeconds(),
                 config.restart_initial_ms(), config.restart_max_ms(), config.restart_budget(), config.restart_window_seconds());
+    }
+
+    /** The configuration with every value read once; unconvertible ones logged and replaced by {@code previous}'s or the default. */
+    static Config checked(Config config, Map<String, Object> properties, Config previous) {
+        return ConfigurationErrors.checked(Config.class, config, properties, previous, LOG::error);
     }
 
     @Reference(service = App.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -137,6 +147,11 @@ public class AppHandler implements AppRegistry {
         long id = serviceId(reference);
         step(appId(reference), () -> {
             AppInstance a = apps.get(id);
+            if (a != null && a.want == Want.QUARANTINED) {
+                LOG.warn("{}: configuration changed, but it stays quarantined; run 'hassette:app enable {}' to start it with the"
+                        + " new configuration", a.appId, a.appId);
+                return;
+            }
             if (a != null && active && a.want == Want.RUN && !a.running) {
                 LOG.info("{}: configuration changed; starting it again", a.appId);
                 resume(a, "configuration changed");
@@ -396,7 +411,9 @@ public class AppHandler implements AppRegistry {
             a.want = Want.QUARANTINED;
             a.lifecycle.exhausted(s.reason(), null);
             apps.put(id, a);
-            LOG.warn("{} stays quarantined: {}. Fix the app and redeploy it, or run 'hassette:app enable {}'", appId, s.reason(), appId);
+            // also on a configuration change (SCR re-creates the component): say how to lift it
+            LOG.warn("{} stays quarantined: {}. A restart or configuration change does not lift a quarantine: fix the cause,"
+                    + " then run 'hassette:app enable {}' (or deploy a new jar)", appId, s.reason(), appId);
         } else if (Boolean.FALSE.equals(autostart(reference))) {
             a.want = Want.STOPPED;
             a.lifecycle.stopped("autostart is off; start it with 'hassette:app start " + appId + "'");
@@ -464,9 +481,9 @@ public class AppHandler implements AppRegistry {
             } catch (RuntimeException cleanup) {
                 LOG.warn("{}: cleanup after the failed start: {}", a.appId, cleanup.toString());
             }
-            String badValue = cause instanceof org.hassette.api.app.AppConfigurationException ? cause.getMessage() : badConfiguredValue(a, cause);
+            String badValue = configurationProblem(a, cause);
             if (badValue != null) {
-                // deterministic: retrying the same configuration cannot help
+                // deterministic: retrying the same configuration cannot help, so no restart and no stack trace
                 String what = badValue.startsWith("configuration ") ? badValue : "configuration: " + badValue;
                 a.lifecycle.failed(what + " (fix the configuration; a change restarts the app)", cause);
                 LOG.error("{}: {}. Fix the configuration; a change restarts the app.", a.appId, what);
@@ -492,6 +509,22 @@ public class AppHandler implements AppRegistry {
         } catch (IllegalStateException contextGone) {
             return true;
         }
+    }
+
+    /**
+     * The configuration problem behind a failed start, or null when retrying might help: an
+     * {@code AppConfigurationException}, a schedule the scheduler refused ({@code InvalidScheduleException},
+     * typically a cron expression from the app's configuration), each also as a cause, or a value DS
+     * could not convert.
+     */
+    static String configurationProblem(AppInstance a, Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.hassette.api.app.AppConfigurationException
+                    || t instanceof org.hassette.api.scheduler.InvalidScheduleException) {
+                return t.getMessage();
+            }
+        }
+        return a == null ? null : badConfiguredValue(a, cause);
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.hassette.lifecycle.internal;
 
+import java.util.Map;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -74,7 +75,7 @@ public class CoreReadiness {
     private ScheduledFuture<?> timeoutCheck;
 
     @Activate
-    public CoreReadiness(BundleContext context, @Reference ReadinessReport report, ReadinessConfig config)
+    public CoreReadiness(BundleContext context, @Reference ReadinessReport report, ReadinessConfig config, Map<String, Object> properties)
             throws InvalidSyntaxException {
         this.context = context;
         this.report = report;
@@ -87,15 +88,15 @@ public class CoreReadiness {
         String filter = "(&(objectClass=" + ResourceStatusService.class.getName() + ")" + CORE_STATUS_FILTER + ")";
         context.addServiceListener(listener, filter);
         coreStatus.addAll(context.getServiceReferences(ResourceStatusService.class, CORE_STATUS_FILTER));
-        scheduleTimeoutCheck(StartupTimeout.of(context, config));
+        scheduleTimeoutCheck(StartupTimeout.of(context, config, properties, LOG::error));
         LOG.info("Waiting for core resources {} (condition {})", required, ReadinessReport.CORE_READY_CONDITION);
         check();
     }
 
     @Modified
-    void modified(ReadinessConfig config) {
+    void modified(ReadinessConfig config, Map<String, Object> properties) {
         required = List.of(config.required());
-        scheduleTimeoutCheck(StartupTimeout.of(context, config));
+        scheduleTimeoutCheck(StartupTimeout.of(context, config, properties, LOG::error));
         withdrawIfNotReady();
         check();
     }

@@ -1,5 +1,6 @@
 package org.hassette.lifecycle.internal;
 
+import java.util.Map;
 import java.time.Duration;
 import java.util.Set;
 import org.apache.felix.hc.annotation.HealthCheckService;
@@ -33,16 +34,16 @@ public class CoreReadyHealthCheck implements HealthCheck {
     private volatile Duration startupTimeout;
 
     @Activate
-    public CoreReadyHealthCheck(BundleContext context, @Reference ReadinessReport report, ReadinessConfig config) {
+    public CoreReadyHealthCheck(BundleContext context, @Reference ReadinessReport report, ReadinessConfig config, Map<String, Object> properties) {
         this.context = context;
         this.report = report;
-        modified(config);
+        modified(config, properties);
     }
 
     @Modified
-    void modified(ReadinessConfig config) {
+    void modified(ReadinessConfig config, Map<String, Object> properties) {
         required = Set.of(config.required());
-        startupTimeout = StartupTimeout.of(context, config);
+        startupTimeout = StartupTimeout.of(context, config, properties, ignored -> { } /* CoreReadiness logs it */);
     }
 
     @Override

@@ -67,10 +67,10 @@ public class ResourceHealthChecks {
     private volatile Duration startupTimeout;
 
     @Activate
-    public ResourceHealthChecks(BundleContext context, @Reference ReadinessReport report, ReadinessConfig config) {
+    public ResourceHealthChecks(BundleContext context, @Reference ReadinessReport report, ReadinessConfig config, Map<String, Object> properties) {
         this.context = context;
         this.reports = new ReportCache(report);
-        modified(config);
+        modified(config, properties);
         ServiceTracker<ResourceStatusService, ServiceReference<ResourceStatusService>> t =
                 new ServiceTracker<>(context, ResourceStatusService.class, new Customizer());
         this.tracker = t;
@@ -78,9 +78,9 @@ public class ResourceHealthChecks {
     }
 
     @Modified
-    void modified(ReadinessConfig config) {
+    void modified(ReadinessConfig config, Map<String, Object> properties) {
         required = Set.of(config.required());
-        startupTimeout = StartupTimeout.of(context, config);
+        startupTimeout = StartupTimeout.of(context, config, properties, ignored -> { } /* CoreReadiness logs it */);
         for (String name : required) {
             registrar.execute(() -> ensureCore(name));
         }

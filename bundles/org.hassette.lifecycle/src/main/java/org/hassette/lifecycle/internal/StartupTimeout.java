@@ -1,6 +1,9 @@
 package org.hassette.lifecycle.internal;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.hassette.api.lifecycle.ConfigurationErrors;
 import org.osgi.framework.BundleContext;
 
 /** The startup timeout: the configuration's value, else the framework property, else 60 s. */
@@ -11,7 +14,12 @@ final class StartupTimeout {
     private StartupTimeout() {
     }
 
-    static Duration of(BundleContext context, ReadinessConfig config) {
+    /**
+     * A configured value DS cannot convert is reported through {@code report} (with the file and
+     * value) and treated as unset, so the readiness components stay up whatever the file says.
+     */
+    static Duration of(BundleContext context, ReadinessConfig configured, Map<String, Object> properties, Consumer<String> report) {
+        ReadinessConfig config = ConfigurationErrors.checked(ReadinessConfig.class, configured, properties, null, report);
         if (config.startup_timeout_seconds() > 0) {
             return Duration.ofSeconds(config.startup_timeout_seconds());
         }

@@ -16,6 +16,7 @@ import org.hassette.api.bus.InvocationRecord;
 import org.hassette.api.database.Database;
 import org.hassette.api.execution.ExecutionHistory;
 import org.hassette.api.execution.ExecutionRecord;
+import org.hassette.api.lifecycle.ConfigurationErrors;
 import org.hassette.api.scheduler.JobInfo;
 import org.hassette.api.scheduler.RunOutcome;
 import org.hassette.api.scheduler.RunRecord;
@@ -87,7 +88,9 @@ public class ExecutionRecorder implements InvocationListener {
     private final SuccessSampler successes;
 
     @Activate
-    public ExecutionRecorder(BundleContext context, @Reference Database database, Config config) {
+    public ExecutionRecorder(BundleContext context, @Reference Database database, Config configured, Map<String, Object> properties) {
+        // a value DS cannot convert is logged with its file and the default used: the history keeps recording
+        Config config = ConfigurationErrors.checked(Config.class, configured, properties, null, LOG::error);
         this.since = Instant.now();
         this.successes = SuccessSampler.monotonic(config.successes_per_listener_per_second());
         this.writer = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -7,9 +7,11 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.hassette.api.lifecycle.ConfigurationErrors;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -50,7 +52,10 @@ public class LogBuffer implements LogListener {
     private long seq;
 
     @Activate
-    public LogBuffer(Config config) {
+    public LogBuffer(Config configured, Map<String, Object> properties) {
+        // a value DS cannot convert is logged with its file and the default used: the buffer keeps working
+        Config config = ConfigurationErrors.checked(Config.class, configured, properties, null,
+                org.slf4j.LoggerFactory.getLogger(LogBuffer.class)::error);
         this.capacity = Math.max(10, config.capacity());
     }
 

@@ -102,30 +102,7 @@ public final class Configs {
 
     /** The property a method reads, as DS names it (OSGi Compendium 112.8.2.1). */
     static String propertyName(String method) {
-        StringBuilder sb = new StringBuilder();
-        int n = method.length();
-        for (int i = 0; i < n; i++) {
-            char c = method.charAt(i);
-            if (c == '$') {
-                if (method.startsWith("$_$", i)) {
-                    sb.append('-');
-                    i += 2;
-                } else if (i + 1 < n && method.charAt(i + 1) == '$') {
-                    sb.append('$');
-                    i++;
-                }
-            } else if (c == '_') {
-                if (i + 1 < n && method.charAt(i + 1) == '_') {
-                    sb.append('_');
-                    i++;
-                } else {
-                    sb.append('.');
-                }
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
+        return org.hassette.api.lifecycle.ConfigurationErrors.propertyName(method);
     }
 
     private static Object convert(Object value, Class<?> to) {

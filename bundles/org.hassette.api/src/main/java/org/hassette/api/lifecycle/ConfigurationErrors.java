@@ -150,8 +150,14 @@ public final class ConfigurationErrors {
         return "a valid " + name;
     }
 
-    /** The DS property name of a component property type method: {@code timeout_seconds} is {@code timeout.seconds}. */
-    static String propertyName(String method) {
+    /**
+     * The property a component property type method reads, as DS names it (OSGi Compendium
+     * 112.8.2.1): {@code timeout_seconds} is {@code timeout.seconds}, {@code a__b} is {@code a_b},
+     * {@code a$_$b} is {@code a-b}, {@code a$$b} is {@code a$b}.
+     *
+     * @since 1.2
+     */
+    public static String propertyName(String method) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < method.length(); i++) {
             char c = method.charAt(i);

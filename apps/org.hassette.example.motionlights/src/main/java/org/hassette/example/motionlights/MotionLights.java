@@ -1,17 +1,20 @@
 package org.hassette.example.motionlights;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.hassette.api.app.App;
-import org.hassette.api.constraints.Constraint;
-import org.hassette.api.constraints.Constraints;
-import org.hassette.api.scheduler.SunEvent;
 import org.hassette.api.app.AppContext;
 import org.hassette.api.bus.StateChange;
 import org.hassette.api.bus.StateChangeBuilder;
+import org.hassette.api.constraints.Constraint;
+import org.hassette.api.constraints.Constraints;
+import org.hassette.api.ha.EntityState;
 import org.hassette.api.scheduler.JobHandle;
 import org.hassette.api.scheduler.JobOptions;
+import org.hassette.api.scheduler.SunEvent;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -77,23 +80,48 @@ public class MotionLights implements App {
             }
             app.log().info("motion on {}: {} on", config.sensor(), String.join(", ", config.lights()));
         });
-        app.bus().onStateChange(config.sensor()).to("off").subscribe("motion-off", (StateChange c) -> {
-            cancelOff();
-            offJob = app.scheduler().runIn(quiet, () -> {
-                List<String> on = Arrays.stream(config.lights())
-                        .filter(light -> app.states().get(light).map(st -> !"off".equals(st.state())).orElse(true)).toList();
-                for (String light : on) {
-                    app.ha().turnOff(light);
-                }
-                if (!on.isEmpty()) {
-                    app.log().info("no motion on {} for {} s: {} off", config.sensor(), quiet.toSeconds(), String.join(", ", on));
-                }
-            }, JobOptions.builder().name("off")
-                    // motion came back meanwhile (also in daylight, when motion-on is skipped): the run is skipped
-                    .constrainedBy(Constraints.entityIs(config.sensor(), "off").named("still no motion")).build());
-        });
+        app.bus().onStateChange(config.sensor()).to("off").subscribe("motion-off", (StateChange c) -> planOff(app, quiet));
         app.log().info("watching {} for {}{}", config.sensor(), String.join(", ", config.lights()),
                 config.only_when_dark() ? " between sunset and sunrise" : "");
+        resumeOff(app, quiet);
+    }
+
+    /**
+     * The platform stops an app while its core is not ready, a Home Assistant reconnect included, and
+     * its pending jobs go with it. So at every start the app plans again from the states: lights on and
+     * no motion since {@code last_changed} get the off job for the rest of the quiet time (none left: now).
+     */
+    private void resumeOff(AppContext app, Duration quiet) {
+        Optional<EntityState> sensor = app.states().get(config.sensor());
+        if (sensor.isEmpty() || !"off".equals(sensor.get().state()) || lightsOn(app).isEmpty()) {
+            return;
+        }
+        Instant since = sensor.get().lastChanged();
+        Duration quietFor = since == null ? Duration.ZERO : Duration.between(since, app.scheduler().clock().now());
+        Duration left = quiet.minus(quietFor).isNegative() ? Duration.ZERO : quiet.minus(quietFor);
+        app.log().info("{} on and no motion on {} for {} s: off in {} s", String.join(", ", lightsOn(app)), config.sensor(),
+                quietFor.toSeconds(), left.toSeconds());
+        planOff(app, left);
+    }
+
+    private void planOff(AppContext app, Duration delay) {
+        Duration quiet = Duration.ofSeconds(config.off_after_seconds());
+        cancelOff();
+        offJob = app.scheduler().runIn(delay, () -> {
+            List<String> on = lightsOn(app);
+            for (String light : on) {
+                app.ha().turnOff(light);
+            }
+            if (!on.isEmpty()) {
+                app.log().info("no motion on {} for {} s: {} off", config.sensor(), quiet.toSeconds(), String.join(", ", on));
+            }
+        }, JobOptions.builder().name("off")
+                // motion came back meanwhile (also in daylight, when motion-on is skipped): the run is skipped
+                .constrainedBy(Constraints.entityIs(config.sensor(), "off").named("still no motion")).build());
+    }
+
+    private List<String> lightsOn(AppContext app) {
+        return Arrays.stream(config.lights()).filter(light -> app.states().get(light).map(st -> !"off".equals(st.state())).orElse(true)).toList();
     }
 
     /** Motion came back (or went off again): the pending off job, if any, is cancelled. */

@@ -1,5 +1,6 @@
 package org.hassette.example.motionlights;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
@@ -52,6 +53,46 @@ class MotionLightsTest {
         kit.advance(Duration.ofSeconds(1));
         kit.ha().assertCalled("light", "turn_off", "light.hall");
         kit.ha().assertCalled("light", "turn_off", "light.stairs");
+    }
+
+    @Test
+    void aRestartInTheQuietTimePlansTheRestOfIt() {
+        kit.start(app(Map.of()));
+        kit.simulateStateChange("binary_sensor.hall_motion", "on");
+        kit.simulateStateChange("binary_sensor.hall_motion", "off");
+        kit.advance(Duration.ofSeconds(30));
+        // what the platform does while Home Assistant reconnects: the app stops, its pending off job goes with it
+        kit.stop();
+        kit.start(app(Map.of()));
+        kit.advance(Duration.ofSeconds(89));
+        kit.ha().assertNotCalled("light", "turn_off", null);
+        kit.advance(Duration.ofSeconds(1));
+        kit.ha().assertCalled("light", "turn_off", "light.hall");
+        kit.ha().assertCalled("light", "turn_off", "light.stairs");
+    }
+
+    @Test
+    void aRestartAfterTheQuietTimeTurnsTheLightsOffAtOnce() {
+        kit.start(app(Map.of()));
+        kit.simulateStateChange("binary_sensor.hall_motion", "on");
+        kit.simulateStateChange("binary_sensor.hall_motion", "off");
+        kit.advance(Duration.ofSeconds(10));
+        kit.stop();
+        kit.advance(Duration.ofMinutes(5)); // down longer than the quiet time
+        kit.ha().assertNotCalled("light", "turn_off", null);
+        kit.start(app(Map.of()));
+        kit.advance(Duration.ZERO);
+        kit.ha().assertCalled("light", "turn_off", "light.hall");
+    }
+
+    @Test
+    void aStartWithTheLightsOffOrMotionOnPlansNothing() {
+        kit.setState("binary_sensor.hall_motion", "on");
+        kit.setState("light.hall", "on");
+        kit.start(app(Map.of()));
+        kit.advance(Duration.ofMinutes(10));
+        kit.ha().assertNotCalled("light", "turn_off", null);
+        assertEquals(List.of(), kit.scheduler().jobs(), "motion on: no off job");
     }
 
     @Test

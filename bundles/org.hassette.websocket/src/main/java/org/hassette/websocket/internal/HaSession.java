@@ -71,6 +71,9 @@ final class HaSession {
     private WebSocketFrames.Reader reader;
     private WebSocketFrames.Writer writer;
 
+    /** Runs when a command other than {@code ping} gets no answer in time (the connection sets a ping probe). */
+    volatile Runnable onCommandTimeout;
+
     HaSession(Settings settings, Dispatcher dispatcher, ScheduledExecutorService scheduler, ClientLog log,
             Consumer<List<HaEvent>> events, AtomicLong eventsReceived) {
         this.settings = settings;
@@ -409,6 +412,10 @@ final class HaSession {
                 subscriptions.remove(commandId);
                 HomeAssistantException e = new HomeAssistantException(HomeAssistantException.CLIENT_TIMEOUT,
                         "no result for " + type + " (id " + commandId + ") within " + ms + " ms");
+                Runnable probe = onCommandTimeout;
+                if (probe != null && !"ping".equals(type)) {
+                    probe.run(); // a silent HA may be a dead connection: check now, not at the next heartbeat
+                }
                 if (inline) {
                     p.future.completeExceptionally(e);
                 } else {

@@ -419,17 +419,23 @@ public class HomeAssistantWebsocket {
     private ScheduledFuture<?> startHeartbeat(HaSession session) {
         long interval = Math.max(1, config.heartbeat_interval_seconds());
         Duration timeout = Duration.ofSeconds(Math.max(1, config.heartbeat_timeout_seconds()));
-        return scheduler.scheduleWithFixedDelay(() -> {
-            if (session.isClosed()) {
-                return;
+        java.util.concurrent.atomic.AtomicBoolean pinging = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable ping = () -> {
+            if (session.isClosed() || !pinging.compareAndSet(false, true)) {
+                return; // one ping at a time: a probe and the heartbeat share it
             }
             session.sendInternal("ping", Map.of(), timeout).whenComplete((v, e) -> {
+                pinging.set(false);
                 if (e != null && e instanceof HomeAssistantException
                         && HomeAssistantException.CLIENT_TIMEOUT.equals(((HomeAssistantException) e).code())) {
                     session.abort("timeout: no pong within " + timeout.toSeconds() + " s");
                 }
             });
-        }, interval, interval, TimeUnit.SECONDS);
+        };
+        // a command that timed out pings at once: a stalled connection is found within the ping timeout,
+        // not only at the next heartbeat (up to the interval later)
+        session.onCommandTimeout = () -> scheduler.execute(ping);
+        return scheduler.scheduleWithFixedDelay(ping, interval, interval, TimeUnit.SECONDS);
     }
 
     private void sleep(long ms) {

@@ -82,6 +82,37 @@ class ConnectionComponentTest {
     }
 
     /**
+     * A command without an answer is a sign of a stalled connection: it pings at once, so the stall is
+     * found within the ping timeout and the connection comes back, instead of only at the next heartbeat
+     * (here ten minutes away).
+     */
+    @Test
+    void aCommandThatTimesOutPingsAtOnceAndAStalledConnectionIsReplaced() throws Exception {
+        FakeContext fake = new FakeContext();
+        try (HaSimulator sim = HaSimulator.builder().token(TOKEN).entities(3).build().start()) {
+            HomeAssistantWebsocket ws = start(fake, sim, Map.of("heartbeat_interval_seconds", 600, "heartbeat_timeout_seconds", 1));
+            try {
+                Await.until("connected", () -> fake.live(HomeAssistantConnection.class).size() == 1);
+                FakeContext.Registered first = fake.live(HomeAssistantConnection.class).get(0);
+                HomeAssistantConnection c = (HomeAssistantConnection) first.service;
+                sim.stall(true);
+                java.util.concurrent.ExecutionException timedOut = assertThrows(java.util.concurrent.ExecutionException.class,
+                        () -> c.send("get_config", Map.of(), java.time.Duration.ofMillis(300)).get(10, java.util.concurrent.TimeUnit.SECONDS));
+                assertTrue(timedOut.getCause() instanceof org.hassette.api.ha.HomeAssistantException, String.valueOf(timedOut.getCause()));
+                Await.until("the stalled connection withdrawn by the probe ping", () -> first.unregistered);
+                FakeContext.Registered status = fake.live(ResourceStatusService.class).get(0);
+                assertTrue(status.history.stream().anyMatch(p -> String.valueOf(p.get(ResourceProperties.REASON)).contains("no pong within 1 s")),
+                        "the reason names the heartbeat: " + status.history);
+                sim.stall(false);
+                Await.until("reconnected with generation 2", () -> fake.live(HomeAssistantConnection.class).stream()
+                        .anyMatch(r -> generation(r) == 2));
+            } finally {
+                ws.deactivate();
+            }
+        }
+    }
+
+    /**
      * Events of subscribing commands go through the same bounded queue as the all-events batches:
      * while a listener blocks the dispatcher, both kinds are dropped and counted instead of piling up.
      */

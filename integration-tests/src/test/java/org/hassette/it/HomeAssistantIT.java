@@ -205,6 +205,8 @@ class HomeAssistantIT {
         sim.rejectAuth(true);
         configure(Map.of());
         Await.until("auth_invalid in the websocket reason", WAIT, () -> reason("websocket").startsWith("auth_invalid: "));
+        assertTrue(reason("websocket").contains("(token from " + tokenFile + ": put a valid long-lived access token there"),
+                "the reason names the token file: " + reason("websocket"));
         Await.until("a retry after auth_invalid", WAIT,
                 () -> sim.recorder().commands("auth").size() >= 2 && reason("websocket").contains("next in"));
         assertFalse(connectionEvents.contains("registered HomeAssistantConnection"), connectionEvents.toString());

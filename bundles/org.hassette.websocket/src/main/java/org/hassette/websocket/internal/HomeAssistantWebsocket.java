@@ -259,7 +259,9 @@ public class HomeAssistantWebsocket {
                 }
             } catch (AuthInvalidException e) {
                 authFailed = true;
-                reason = "auth_invalid: " + e.getMessage();
+                String file = config.token_file().isBlank() ? property("hassette.ha.token.file") : config.token_file();
+                reason = "auth_invalid: " + e.getMessage() + (file == null || file.isBlank() ? ""
+                        : " (token from " + file + ": put a valid long-lived access token there; it is read again at every attempt)");
             } catch (IOException e) {
                 reason = HaSession.describe(e);
             } catch (ConfigurationException e) {

@@ -70,7 +70,7 @@ class HostileConfigE2ETest {
                 String named = "configuration org.hassette.database.internal.SqliteDatabase (" + dbConfig
                         + "): write.queue.capacity = 'lots' is not a number";
                 p.awaitOutput(named, WAIT);
-                p.await("hassette:why names the bad value", WAIT, () -> exec(home, "hassette:why").contains("database: activation failed: " + named));
+                p.await("hassette:why names the bad value", WAIT, () -> exec(home, "hassette:why").contains("database: FAILED, " + named));
                 p.await("systemready answering 503 (not ready without a database)", WAIT, () -> status(p, "/system/health/systemready.json") == 503);
                 p.awaitOutput("Cannot deploy " + empty, WAIT);
                 p.awaitOutput("o.h.deploy.internal.ConfigFileGuard - Cannot apply deploy/ configuration file " + badTyped

@@ -159,6 +159,65 @@ class DatabaseIT {
     }
 
     @Test
+    void badConfigurationValuesFailTheDatabaseWithOneSentenceInsteadOfAnActivationFailure() throws Exception {
+        Path cfg = home.resolve("etc/" + Components.DATABASE + ".cfg");
+        String named = "configuration " + Components.DATABASE + " (" + cfg + "): ";
+        Configuration config = configAdmin.getConfiguration(Components.DATABASE, "?");
+        // as FileInstall passes them: text values and the file they came from
+        config.update(new Hashtable<>(Map.of("busy.timeout.ms", "-5", "felix.fileinstall.filename", "file:" + cfg)));
+        StatusRecord range = awaitFailed(named);
+        assertEquals(named + "busy.timeout.ms = '-5' is out of range (allowed: a whole number from 0 to 2147483647, in milliseconds);"
+                + " fix the value (the database stays FAILED until then)", range.reason());
+        assertNull(range.exception(), "the sentence is the whole explanation");
+
+        // SCR converts 'lots' only when the component reads it; read in the constructor it used to fail
+        // the activation (a stack trace at every restart attempt). Now the component is active and FAILED.
+        config.update(new Hashtable<>(Map.of("write.queue.capacity", "lots", "felix.fileinstall.filename", "file:" + cfg)));
+        StatusRecord notANumber = awaitFailed(named + "write.queue.capacity");
+        assertEquals(named + "write.queue.capacity = 'lots' is not a number (allowed: a whole number from 1 to 2147483647);"
+                + " fix the value (the database stays FAILED until then)", notANumber.reason());
+        assertNotEquals(ComponentConfigurationDTO.FAILED_ACTIVATION, Components.state(scr, Components.DATABASE));
+        assertNull(Platform.database(context));
+
+        config.update(new Hashtable<>(Map.of("write.queue.capacity", "20000", "felix.fileinstall.filename", "file:" + cfg)));
+        Await.until("database ready with the fixed value", WAIT, () -> Platform.isReady(context, "database"));
+    }
+
+    @Test
+    void aDeletedFileIsNoticedAndTheRestartedDatabaseCreatesItAgain() throws Exception {
+        Path own = home.resolve("data/it-deleted-" + System.nanoTime() + ".db");
+        Configuration config = configAdmin.getConfiguration(Components.DATABASE, "?");
+        config.update(new Hashtable<>(Map.of("path", own.toString())));
+        Await.until("database ready on its own file", WAIT, () -> Platform.isReady(context, "database")
+                && Platform.database(context) != null && own.equals(Platform.database(context).file()));
+        Platform.database(context).write(c -> SqliteFiles.text(c, "SELECT count(*) FROM sessions")).get(20, java.util.concurrent.TimeUnit.SECONDS);
+
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            Files.deleteIfExists(Paths.get(own + suffix));
+        }
+        StatusRecord failed = awaitFailed("database file " + own + " was deleted or replaced while open");
+        assertTrue(failed.reason().contains("went to the deleted file"), failed.reason());
+        // the watcher restarts it; the new writer creates and migrates the file at the same path
+        Await.until("database ready again after the watcher's restart", WAIT, () -> Platform.isReady(context, "database")
+                && Platform.database(context) != null && Files.isRegularFile(own));
+        assertEquals("1", SqliteFiles.text(own, "PRAGMA user_version"));
+    }
+
+    /** Waits for a FAILED status whose reason starts with {@code prefix} (the watcher may restart it meanwhile). */
+    private StatusRecord awaitFailed(String prefix) {
+        StatusRecord[] seen = new StatusRecord[1];
+        Await.until("database FAILED: " + prefix, WAIT, () -> {
+            StatusRecord s = Platform.status(context, "database");
+            if (s != null && s.status() == ResourceStatus.FAILED && s.reason() != null && s.reason().startsWith(prefix)) {
+                seen[0] = s;
+                return true;
+            }
+            return false;
+        });
+        return seen[0];
+    }
+
+    @Test
     void nativeLibraryIsExtractedIntoTheHomeFolder() throws Exception {
         Path nativeFolder = home.resolve("data/native");
         assertEquals(nativeFolder.toString(), System.getProperty("org.sqlite.tmpdir"));

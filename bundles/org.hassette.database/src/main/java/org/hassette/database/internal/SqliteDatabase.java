@@ -7,8 +7,11 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntSupplier;
 import org.hassette.api.database.Database;
 import org.hassette.api.database.SqlWork;
 import org.hassette.api.lifecycle.HassetteResource;
@@ -39,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public class SqliteDatabase implements Database {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteDatabase.class);
     static final String RESOURCE = "database";
+    /** The configuration PID (the component name; DS default). */
+    static final String PID = "org.hassette.database.internal.SqliteDatabase";
     /** sqlite-jdbc extracts its native library to this folder (system property, read once per JVM). */
     static final String NATIVE_FOLDER_PROPERTY = "org.sqlite.tmpdir";
 
@@ -72,16 +77,28 @@ public class SqliteDatabase implements Database {
     private boolean stopping;
 
     @Activate
-    public SqliteDatabase(BundleContext context, Config config) {
+    public SqliteDatabase(BundleContext context, Config config, Map<String, Object> properties) {
         lifecycle = ResourceLifecycle.open(context, RESOURCE, ResourceRole.CORE, Database.class);
-        drainTimeout = Duration.ofMillis(Math.max(0, config.drain_timeout_ms()));
+        Values values;
+        try {
+            values = validate(config, properties);
+        } catch (InvalidConfigurationException e) {
+            // FAILED with the sentence itself (no exception: it would only repeat it); the watcher's
+            // restarts repeat this line, and a fixed file restarts the component at once
+            drainTimeout = Duration.ZERO;
+            store = null;
+            lifecycle.failed(e.getMessage(), null);
+            LOG.error("Database not started: {}", e.getMessage());
+            return;
+        }
+        drainTimeout = Duration.ofMillis(values.drainTimeoutMs());
         SqliteStore opened;
         try {
             Path home = home(context);
-            Path file = databaseFile(home, config.path());
+            Path file = databaseFile(home, values.path());
             useNativeFolder(home != null ? home.resolve("data").resolve("native") : file.toAbsolutePath().getParent().resolve("native"));
-            opened = new SqliteStore(new SqliteStore.Settings(file, config.write_queue_capacity(), config.busy_timeout_ms(),
-                    config.read_pool_size()));
+            opened = new SqliteStore(new SqliteStore.Settings(file, values.writeQueueCapacity(), values.busyTimeoutMs(),
+                    values.readPoolSize()));
         } catch (IllegalArgumentException | IllegalStateException | IOException e) {
             lifecycle.failed("cannot start the database: " + e.getMessage(), e);
             store = null;
@@ -170,6 +187,69 @@ public class SqliteDatabase implements Database {
     @Override
     public Path file() {
         return store == null ? null : store.file();
+    }
+
+    /** The configuration after {@link #validate}: every value converted and in range. */
+    record Values(String path, int writeQueueCapacity, int busyTimeoutMs, int drainTimeoutMs, int readPoolSize) {
+    }
+
+    /**
+     * Reads every value once. DS converts a value only when its method is called and throws from
+     * there, so a value like {@code lots} would make SCR log its activation failure with a stack
+     * trace at every restart; read here, it becomes one sentence naming the configuration, its
+     * file, the property, the value and what is allowed.
+     *
+     * @throws InvalidConfigurationException naming every bad value
+     */
+    static Values validate(Config config, Map<String, ?> properties) {
+        List<String> problems = new ArrayList<>();
+        Map<String, ?> props = properties == null ? Map.of() : properties;
+        String path = config.path();
+        int capacity = wholeNumber(config::write_queue_capacity, "write.queue.capacity", 1, "", props, problems);
+        int busy = wholeNumber(config::busy_timeout_ms, "busy.timeout.ms", 0, ", in milliseconds", props, problems);
+        int drain = wholeNumber(config::drain_timeout_ms, "drain.timeout.ms", 0, ", in milliseconds", props, problems);
+        int pool = wholeNumber(config::read_pool_size, "read.pool.size", 0, "", props, problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigurationException(configurationName(props) + ": " + String.join("; ", problems)
+                    + (problems.size() == 1 ? "; fix the value" : "; fix these values") + " (the database stays FAILED until then)");
+        }
+        return new Values(path, capacity, busy, drain, pool);
+    }
+
+    private static int wholeNumber(IntSupplier read, String property, int min, String unit, Map<String, ?> props, List<String> problems) {
+        String allowed = "(allowed: a whole number from " + min + " to " + Integer.MAX_VALUE + unit + ")";
+        int value;
+        try {
+            value = read.getAsInt();
+        } catch (RuntimeException notConvertible) {
+            problems.add(property + " = '" + props.get(property) + "' is not a number " + allowed);
+            return min;
+        }
+        if (value < min) {
+            problems.add(property + " = '" + value + "' is out of range " + allowed);
+        }
+        return value;
+    }
+
+    /** {@code configuration <pid> (<file>)}, the file only when FileInstall applied it. */
+    private static String configurationName(Map<String, ?> props) {
+        Object pid = props.get("service.pid");
+        StringBuilder out = new StringBuilder("configuration ").append(pid == null ? PID : pid);
+        Object file = props.get("felix.fileinstall.filename");
+        if (file != null) {
+            String f = file.toString();
+            out.append(" (").append(f.startsWith("file:") ? f.substring(5) : f).append(')');
+        }
+        return out.toString();
+    }
+
+    /** A configuration value the database cannot run with; the message is the whole explanation. */
+    static final class InvalidConfigurationException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidConfigurationException(String message) {
+            super(message);
+        }
     }
 
     private static Path home(BundleContext context) {

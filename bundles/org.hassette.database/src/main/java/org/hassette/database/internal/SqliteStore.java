@@ -2,12 +2,16 @@ package org.hassette.database.internal;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -16,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.hassette.api.database.Database;
 import org.hassette.api.database.DatabaseBusyException;
 import org.hassette.api.database.SqlWork;
@@ -33,6 +38,10 @@ import org.sqlite.SQLiteConfig;
 public final class SqliteStore implements Database {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
     private static final WriteTask<Void> STOP = new WriteTask<>(c -> null);
+    /** How often the writer checks that the open file is still the one at its path (one stat call). */
+    static final Duration FILE_CHECK_INTERVAL = Duration.ofSeconds(2);
+    /** SQLite's primary result code for a write to a database that can only be read. */
+    private static final int SQLITE_READONLY = 8;
 
     /** What the writer thread reports about the file; both run on the writer thread. */
     public interface StartupListener {
@@ -71,6 +80,7 @@ public final class SqliteStore implements Database {
 
     private final Settings settings;
     private final Migrations migrations;
+    private final Duration fileCheckInterval;
     private final Semaphore queueSlots;
     private final BlockingQueue<WriteTask<?>> queue = new LinkedBlockingQueue<>();
     private final ConcurrentLinkedDeque<Connection> idleReaders = new ConcurrentLinkedDeque<>();
@@ -83,14 +93,23 @@ public final class SqliteStore implements Database {
     private volatile boolean readable;
     private volatile boolean abandon;
     private volatile int schemaVersion;
+    /** Identity (device and inode) of the file the write connection opened; null where the platform has none. */
+    private Object openedFileKey;
+    /** The last time the file at the path was found to be the open one. */
+    private Instant lastSeenIntact;
 
     public SqliteStore(Settings settings) {
         this(settings, Migrations.bundled());
     }
 
     SqliteStore(Settings settings, Migrations migrations) {
+        this(settings, migrations, FILE_CHECK_INTERVAL);
+    }
+
+    SqliteStore(Settings settings, Migrations migrations, Duration fileCheckInterval) {
         this.settings = settings;
         this.migrations = migrations;
+        this.fileCheckInterval = fileCheckInterval;
         this.queueSlots = new Semaphore(settings.writeQueueCapacity());
     }
 
@@ -234,7 +253,9 @@ public final class SqliteStore implements Database {
                 connection = openWriteConnection();
                 version = migrations.apply(connection, settings.file());
                 connection.setAutoCommit(false);
-            } catch (SchemaTooNewException | SQLException | RuntimeException e) {
+                openedFileKey = fileKey();
+                lastSeenIntact = Instant.now();
+            } catch (SchemaTooNewException | SQLException | IOException | RuntimeException e) {
                 refuse("it failed to open: " + e.getMessage());
                 listener.failed(e);
                 return;
@@ -250,6 +271,10 @@ public final class SqliteStore implements Database {
                 listener.ready(version);
             }
             serveWrites(connection);
+        } catch (FileReplacedException replaced) {
+            refuse(replaced.getMessage());
+            failQueued(replaced);
+            listener.failed(replaced);
         } catch (SQLException broken) {
             SQLException reported = new SQLException("the write connection to " + settings.file() + " broke: "
                     + broken.getMessage(), broken.getSQLState(), broken);
@@ -266,17 +291,26 @@ public final class SqliteStore implements Database {
         }
     }
 
-    private void serveWrites(Connection connection) throws SQLException {
+    private void serveWrites(Connection connection) throws SQLException, FileReplacedException {
+        long nextCheck = System.nanoTime() + fileCheckInterval.toNanos();
         while (true) {
             WriteTask<?> task;
             try {
-                task = queue.take();
+                task = queue.poll(Math.max(0, nextCheck - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
             if (task == STOP) {
                 return;
+            }
+            // between writes, idle or busy: at most one stat call per interval
+            if (System.nanoTime() - nextCheck >= 0) {
+                checkStillTheOpenFile();
+                nextCheck = System.nanoTime() + fileCheckInterval.toNanos();
+            }
+            if (task == null) {
+                continue;
             }
             queueSlots.release();
             if (abandon) {
@@ -334,6 +368,35 @@ public final class SqliteStore implements Database {
         }
     }
 
+    /**
+     * Deleting or replacing the file under an open connection goes unnoticed by SQLite: it keeps
+     * writing to the old inode, and the next start finds an empty file. Compares the file at the
+     * path with the one that was opened.
+     */
+    private void checkStillTheOpenFile() throws FileReplacedException {
+        if (openedFileKey == null) {
+            return;
+        }
+        Object current;
+        try {
+            current = fileKey();
+        } catch (NoSuchFileException gone) {
+            current = null;
+        } catch (IOException cannotTell) {
+            LOG.debug("Database {}: cannot check the file", settings.file(), cannotTell);
+            lastSeenIntact = Instant.now();
+            return;
+        }
+        if (!openedFileKey.equals(current)) {
+            throw new FileReplacedException(settings.file(), lastSeenIntact);
+        }
+        lastSeenIntact = Instant.now();
+    }
+
+    private Object fileKey() throws IOException {
+        return Files.readAttributes(settings.file(), BasicFileAttributes.class).fileKey();
+    }
+
     /** Opens the write connection with WAL, synchronous=NORMAL, foreign keys and the busy timeout. */
     private Connection openWriteConnection() throws SQLException {
         Connection connection = null;
@@ -345,6 +408,7 @@ public final class SqliteStore implements Database {
             SQLiteConfig config = new SQLiteConfig();
             config.setBusyTimeout(settings.busyTimeoutMs());
             connection = config.createConnection("jdbc:sqlite:" + settings.file());
+            requireWritable(connection);
             try (Statement s = connection.createStatement()) {
                 String mode = queryString(s, "PRAGMA journal_mode=WAL");
                 if (!"wal".equalsIgnoreCase(mode)) {
@@ -355,11 +419,36 @@ public final class SqliteStore implements Database {
                 s.execute("PRAGMA busy_timeout=" + settings.busyTimeoutMs());
             }
             return connection;
+        } catch (ReadOnlyDatabaseException e) {
+            closeQuietly(connection);
+            throw e;
         } catch (SQLException | IOException e) {
             closeQuietly(connection);
             throw new SQLException("cannot open database file " + settings.file() + ": " + e
                     + ". Check that its folder is writable and that the file is an SQLite database", e);
         }
+    }
+
+    /**
+     * SQLite silently opens a file it may not write (permissions, immutable attribute, read-only
+     * mount) read-only; every write would then fail with SQLITE_READONLY. A real write transaction,
+     * rolled back, finds that out before the database is reported ready.
+     */
+    private void requireWritable(Connection connection) throws SQLException {
+        try {
+            Migrations.execScript(connection, "BEGIN IMMEDIATE; PRAGMA user_version = " + Migrations.userVersion(connection) + ";");
+        } catch (SQLException e) {
+            try {
+                Migrations.execScript(connection, "ROLLBACK;");
+            } catch (SQLException noTransaction) {
+                // BEGIN itself failed
+            }
+            if ((e.getErrorCode() & 0xff) == SQLITE_READONLY) {
+                throw new ReadOnlyDatabaseException(settings.file(), e);
+            }
+            throw e;
+        }
+        Migrations.execScript(connection, "ROLLBACK;");
     }
 
     private Connection borrowReader() throws SQLException {
@@ -435,6 +524,28 @@ public final class SqliteStore implements Database {
 
         WriteTask(SqlWork<T> work) {
             this.work = work;
+        }
+    }
+
+    /** The file can be opened but not written. */
+    static final class ReadOnlyDatabaseException extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        ReadOnlyDatabaseException(Path file, SQLException cause) {
+            super("database " + file + " is read-only (SQLITE_READONLY): make the file and its folder writable for the user"
+                    + " running Hassette (" + System.getProperty("user.name") + "); check its permissions, the immutable attribute"
+                    + " (lsattr) and that its file system is not mounted read-only", cause.getSQLState(), cause.getErrorCode(), cause);
+        }
+    }
+
+    /** The file at the path is no longer the one the write connection has open. */
+    static final class FileReplacedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        FileReplacedException(Path file, Instant lastSeenIntact) {
+            super("database file " + file + " was deleted or replaced while open; writes since "
+                    + lastSeenIntact.truncatedTo(ChronoUnit.SECONDS) + " went to the deleted file. A restart of the"
+                    + " database reopens the file at that path (creating an empty one if it is gone)");
         }
     }
 }

@@ -2,11 +2,14 @@ package org.hassette.database.internal;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.hassette.api.lifecycle.ConfigurationErrors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,5 +47,64 @@ class SqliteDatabaseTest {
         try (Stream<Path> left = Files.list(folder)) {
             assertEquals(List.of("notes.txt", "sqlite-notes.txt"), left.map(p -> p.getFileName().toString()).sorted().toList());
         }
+    }
+
+    private static final String FILE = "/srv/hassette-home/etc/org.hassette.database.internal.SqliteDatabase.cfg";
+    private static final String NAMED = "configuration org.hassette.database.internal.SqliteDatabase (" + FILE + "): ";
+
+    @Test
+    void defaultsAndGoodValuesAreAccepted() {
+        assertEquals(new SqliteDatabase.Values("", 10_000, 5_000, 5_000, 4), SqliteDatabase.validate(config(Map.of()), Map.of()));
+        Map<String, Object> props = Map.of("write.queue.capacity", "1", "busy.timeout.ms", "0", "drain.timeout.ms", "0", "read.pool.size", "0");
+        assertEquals(new SqliteDatabase.Values("", 1, 0, 0, 0), SqliteDatabase.validate(config(props), props));
+    }
+
+    @Test
+    void aValueOutOfRangeIsNamedWithConfigurationFilePropertyAndWhatIsAllowed() {
+        Map<String, Object> props = fromFile(Map.of("busy.timeout.ms", "-5"));
+        SqliteDatabase.InvalidConfigurationException e = assertThrows(SqliteDatabase.InvalidConfigurationException.class,
+                () -> SqliteDatabase.validate(config(props), props));
+        assertEquals(NAMED + "busy.timeout.ms = '-5' is out of range (allowed: a whole number from 0 to 2147483647, in milliseconds);"
+                + " fix the value (the database stays FAILED until then)", e.getMessage());
+    }
+
+    @Test
+    void aValueThatIsNotANumberIsNamedInsteadOfThrowingFromTheConversion() {
+        Map<String, Object> props = fromFile(Map.of("write.queue.capacity", "lots"));
+        SqliteDatabase.InvalidConfigurationException e = assertThrows(SqliteDatabase.InvalidConfigurationException.class,
+                () -> SqliteDatabase.validate(config(props), props));
+        assertEquals(NAMED + "write.queue.capacity = 'lots' is not a number (allowed: a whole number from 1 to 2147483647);"
+                + " fix the value (the database stays FAILED until then)", e.getMessage());
+    }
+
+    @Test
+    void everyBadValueIsNamedAndAConfigurationWithoutFileByItsPid() {
+        Map<String, Object> props = Map.of("service.pid", SqliteDatabase.PID, "write.queue.capacity", "0", "read.pool.size", "some",
+                "drain.timeout.ms", "-1");
+        String message = assertThrows(SqliteDatabase.InvalidConfigurationException.class,
+                () -> SqliteDatabase.validate(config(props), props)).getMessage();
+        assertTrue(message.startsWith("configuration org.hassette.database.internal.SqliteDatabase: write.queue.capacity = '0' is out of"
+                + " range (allowed: a whole number from 1 to 2147483647); drain.timeout.ms = '-1' is out of range"), message);
+        assertTrue(message.contains("; read.pool.size = 'some' is not a number (allowed: a whole number from 0 to 2147483647);"
+                + " fix these values"), message);
+    }
+
+    private static Map<String, Object> fromFile(Map<String, Object> values) {
+        Map<String, Object> props = new java.util.HashMap<>(values);
+        props.put("service.pid", SqliteDatabase.PID);
+        props.put("felix.fileinstall.filename", "file:" + FILE);
+        return props;
+    }
+
+    /** Like DS: a method converts its property when called and throws when it cannot (the OSGi test proves SCR does so). */
+    private static SqliteDatabase.Config config(Map<String, Object> props) {
+        return (SqliteDatabase.Config) Proxy.newProxyInstance(SqliteDatabase.Config.class.getClassLoader(),
+                new Class<?>[] { SqliteDatabase.Config.class }, (proxy, method, args) -> {
+                    Object raw = props.get(ConfigurationErrors.propertyName(method.getName()));
+                    if (raw == null) {
+                        return method.getDefaultValue();
+                    }
+                    return method.getReturnType() == int.class ? Integer.parseInt(raw.toString().trim()) : raw.toString();
+                });
     }
 }

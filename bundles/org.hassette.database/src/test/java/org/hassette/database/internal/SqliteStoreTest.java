@@ -248,10 +248,148 @@ class SqliteStoreTest {
         }
     }
 
+    @Test
+    void readOnlyFileFailsStartupNamingTheFileAndWhatToDo() throws Exception {
+        Path file = tmp.resolve("ro.db");
+        SqliteStore first = open(SqliteStore.Settings.defaults(file));
+        first.write(SqliteStoreTest::insertSession).get(WAIT_S, TimeUnit.SECONDS);
+        first.close(Duration.ofSeconds(5));
+        try (ReadOnlyFile readOnly = ReadOnlyFile.of(file)) {
+            SqliteStore store = new SqliteStore(SqliteStore.Settings.defaults(file));
+            stores.add(store);
+            ExecutionException e = assertThrows(ExecutionException.class, () -> store.start().get(WAIT_S, TimeUnit.SECONDS),
+                    "a file that cannot be written must not be reported ready");
+            String why = e.getCause().getMessage();
+            assertTrue(why.startsWith("database " + file + " is read-only (SQLITE_READONLY): make the file and its folder writable"),
+                    why);
+            ExecutionException w = assertThrows(ExecutionException.class, () -> store.write(c -> 1).get(WAIT_S, TimeUnit.SECONDS));
+            assertTrue(w.getCause().getMessage().contains("is read-only"), w.getCause().getMessage());
+        }
+        assertEquals(1, readCount(open(SqliteStore.Settings.defaults(file)), "SELECT count(*) FROM sessions"),
+                "writable again: it opens with its data");
+    }
+
+    @Test
+    void deletedFileFailsTheOpenStoreWithAReasonNamingIt() throws Exception {
+        Path file = tmp.resolve("gone.db");
+        FailureWatch watch = new FailureWatch();
+        SqliteStore store = open(SqliteStore.Settings.defaults(file), Duration.ofMillis(100), watch);
+        store.write(SqliteStoreTest::insertSession).get(WAIT_S, TimeUnit.SECONDS);
+        Files.delete(file);
+        Files.deleteIfExists(Path.of(file + "-wal"));
+        Files.deleteIfExists(Path.of(file + "-shm"));
+        Exception failure = watch.failed.get(WAIT_S, TimeUnit.SECONDS);
+        assertTrue(failure.getMessage().startsWith("database file " + file + " was deleted or replaced while open"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("went to the deleted file"), failure.getMessage());
+        ExecutionException w = assertThrows(ExecutionException.class, () -> store.write(c -> 1).get(WAIT_S, TimeUnit.SECONDS));
+        assertTrue(w.getCause().getMessage().contains("was deleted or replaced"), w.getCause().getMessage());
+        assertThrows(SQLException.class, () -> store.read(c -> 1), "no reads from the deleted file either");
+    }
+
+    @Test
+    void replacedFileFailsTheOpenStoreAndAnIntactOneDoesNot() throws Exception {
+        Path file = tmp.resolve("replaced.db");
+        Path other = tmp.resolve("other.db");
+        FailureWatch watchOther = new FailureWatch();
+        SqliteStore intact = open(SqliteStore.Settings.defaults(other), Duration.ofMillis(50), watchOther);
+        FailureWatch watch = new FailureWatch();
+        SqliteStore store = open(SqliteStore.Settings.defaults(file), Duration.ofMillis(50), watch);
+        Path copy = Files.copy(file, tmp.resolve("copy.db"));
+        Files.move(copy, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Exception failure = watch.failed.get(WAIT_S, TimeUnit.SECONDS);
+        assertTrue(failure.getMessage().startsWith("database file " + file + " was deleted or replaced while open"), failure.getMessage());
+        // many checks later, the untouched file still serves and was never reported
+        assertTrue(intact.write(SqliteStoreTest::insertSession).get(WAIT_S, TimeUnit.SECONDS) > 0);
+        assertFalse(watchOther.failed.isDone(), "an intact file is not reported");
+        assertTrue(store.write(c -> 1).isCompletedExceptionally(), "the replaced store accepts no writes");
+    }
+
+    /** Captures a failure reported after the store was ready. */
+    private static final class FailureWatch implements SqliteStore.StartupListener {
+        final CompletableFuture<Integer> ready = new CompletableFuture<>();
+        final CompletableFuture<Exception> failed = new CompletableFuture<>();
+
+        @Override
+        public void ready(int schemaVersion) {
+            ready.complete(schemaVersion);
+        }
+
+        @Override
+        public void failed(Exception error) {
+            if (!ready.completeExceptionally(error)) {
+                failed.complete(error);
+            }
+        }
+    }
+
+    /**
+     * Makes a file unwritable for whoever runs the test: permissions for a normal user, the immutable
+     * attribute for root (which ignores permissions). Skips the test where neither works.
+     */
+    private static final class ReadOnlyFile implements AutoCloseable {
+        private final Path file;
+        private final boolean immutable;
+
+        private ReadOnlyFile(Path file, boolean immutable) {
+            this.file = file;
+            this.immutable = immutable;
+        }
+
+        static ReadOnlyFile of(Path file) throws Exception {
+            file.toFile().setWritable(false, false);
+            if (!Files.isWritable(file) && !canOpenForWriting(file)) {
+                return new ReadOnlyFile(file, false);
+            }
+            boolean immutable = chattr("+i", file);
+            if (!immutable || canOpenForWriting(file)) {
+                if (immutable) {
+                    chattr("-i", file);
+                }
+                file.toFile().setWritable(true, false);
+                org.junit.jupiter.api.Assumptions.abort("cannot make " + file + " read-only for this user (no chattr +i)");
+            }
+            return new ReadOnlyFile(file, true);
+        }
+
+        private static boolean canOpenForWriting(Path file) {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+                return true;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }
+
+        private static boolean chattr(String flag, Path file) throws InterruptedException {
+            try {
+                Process p = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                return p.waitFor() == 0;
+            } catch (java.io.IOException noChattr) {
+                return false;
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (immutable) {
+                chattr("-i", file);
+            }
+            file.toFile().setWritable(true, false);
+        }
+    }
+
     private SqliteStore open(SqliteStore.Settings settings) throws Exception {
         SqliteStore store = new SqliteStore(settings);
         stores.add(store);
         assertEquals(1, store.start().get(WAIT_S, TimeUnit.SECONDS));
+        return store;
+    }
+
+    private SqliteStore open(SqliteStore.Settings settings, Duration fileCheckInterval, FailureWatch watch) throws Exception {
+        SqliteStore store = new SqliteStore(settings, Migrations.bundled(), fileCheckInterval);
+        stores.add(store);
+        store.start(watch);
+        assertEquals(1, watch.ready.get(WAIT_S, TimeUnit.SECONDS));
         return store;
     }
 

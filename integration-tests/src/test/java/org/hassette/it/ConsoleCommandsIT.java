@@ -96,6 +96,42 @@ class ConsoleCommandsIT {
     }
 
     @Test
+    void appCommandsStayWhileTheDatabaseIsDownAndSayWhyTheyCannotAct() throws Exception {
+        java.time.Duration wait = java.time.Duration.ofSeconds(30);
+        Platform.awaitCoreReady(context, wait);
+        Await.until("the app handler is up", wait, () -> context.getServiceReference(org.hassette.api.app.AppRegistry.class) != null);
+        String expected = "the app handler is not available: waiting for the Hassette core's database (see hassette:why database)";
+        Components.disable(scr, Components.DATABASE);
+        try {
+            Await.until("the app handler gone with the database", wait,
+                    () -> context.getServiceReference(org.hassette.api.app.AppRegistry.class) == null);
+            // SCR reports the unsatisfied reference once the handler is deactivated: await the full reason
+            Readiness.awaitEquals("hassette:apps says why", expected, () -> failure("hassette:apps"));
+            assertEquals(expected, failure("hassette:app show some.app"));
+            assertEquals("usage: hassette:app start|stop|reload|enable|disable|show <app id>", run("hassette:app show"));
+        } finally {
+            Platform.restoreDefaults(context, scr, configAdmin, wait);
+        }
+        Await.until("the app table is back", wait, () -> {
+            try {
+                String table = session.execute("hassette:apps").toString();
+                return table.startsWith("APP") || table.equals("no apps");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    /** The one-line error a command fails with, or "no error: <its output>". */
+    private String failure(String command) {
+        try {
+            return "no error: " + session.execute(command);
+        } catch (Exception e) {
+            return e.getMessage();
+        }
+    }
+
+    @Test
     void everyCommandAndParameterHasHelp() throws Exception {
         Object result = session.execute("help hassette:why");
         String help = output.toString(StandardCharsets.UTF_8) + result;

@@ -74,6 +74,38 @@ class StartupTimeoutLogIT {
         assertEquals(1, errors().size(), "the startup block is logged once: " + messages(LogLevel.ERROR));
     }
 
+    @Test
+    void everyReturnOfTheCoreIsLoggedWithTheLengthOfTheOutage() throws Exception {
+        Readiness.configure(context, configAdmin, scr, 300, "probe.alpha", "probe.beta");
+        alpha.ready("schema migrated");
+        Await.until("core ready", Readiness.WAIT, () -> Readiness.conditionRegistered(context));
+        logReader.addLogListener(listener);
+        for (int outage = 1; outage <= 2; outage++) {
+            long downNanos = System.nanoTime();
+            alpha.notReady("disk full");
+            Await.until("core not ready", Readiness.WAIT, () -> !Readiness.conditionRegistered(context));
+            // an outage of a known least length, so the logged one can be checked against it
+            Thread.sleep(300);
+            alpha.ready("disk cleared");
+            Await.until("core ready again", Readiness.WAIT, () -> Readiness.conditionRegistered(context));
+            long upperMs = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - downNanos);
+            int expected = outage;
+            Await.until("ready-again line " + outage, Readiness.WAIT, () -> readyAgain().size() == expected);
+            String line = readyAgain().get(outage - 1);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("Hassette core ready again after (\\d+) ms \\(probe\\.alpha, probe\\.beta\\)|"
+                    + "Hassette core ready again after (\\d+\\.\\d) s \\(probe\\.alpha, probe\\.beta\\)").matcher(line);
+            assertTrue(m.matches(), line);
+            double loggedMs = m.group(1) != null ? Double.parseDouble(m.group(1)) : Double.parseDouble(m.group(2)) * 1000;
+            assertTrue(loggedMs >= 300 && loggedMs <= upperMs + 100, "outage of at least 300 ms and at most " + upperMs + " ms: " + line);
+        }
+        List<String> warnings = messages(LogLevel.WARN).stream().filter(m -> m.startsWith("Hassette core is no longer ready")).toList();
+        assertEquals(2, warnings.size(), "each loss warned once: " + warnings);
+    }
+
+    private List<String> readyAgain() {
+        return messages(LogLevel.INFO).stream().filter(m -> m.startsWith("Hassette core ready again after ")).toList();
+    }
+
     private List<LogEntry> errors() {
         return entries.stream().filter(e -> e.getLogLevel() == LogLevel.ERROR).toList();
     }

@@ -34,6 +34,10 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
+import org.osgi.service.log.LogEntry;
+import org.osgi.service.log.LogLevel;
+import org.osgi.service.log.LogListener;
+import org.osgi.service.log.LogReaderService;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 
@@ -54,6 +58,9 @@ class SupervisionIT {
 
     @InjectService(timeout = 10_000)
     org.apache.felix.service.command.CommandProcessor processor;
+
+    @InjectService(timeout = 10_000)
+    LogReaderService logReader;
 
     /** Looked up on each use: one test restarts the watcher component. */
     Supervisor supervisor() {
@@ -221,14 +228,79 @@ class SupervisionIT {
         assertEquals(1, Probes.attempts(Probes.FLAKY).size());
         assertEquals(0, Probes.deactivations(Probes.FLAKY).size());
         var before = context.getServiceReference(Probes.ProbeService.class);
-        supervisor().restartNow(Probes.FLAKY);
-        Await.until("probe.flaky registered again", Duration.ofSeconds(20), () -> {
-            var now = context.getServiceReference(Probes.ProbeService.class);
-            return now != null && !now.equals(before);
-        });
+        List<String> watcherLog = new CopyOnWriteArrayList<>();
+        LogListener listener = entry -> {
+            if (entry.getLogLevel() == LogLevel.INFO && "org.hassette.watcher.internal.SupervisionEngine".equals(entry.getLoggerName())) {
+                watcherLog.add(entry.getMessage());
+            }
+        };
+        logReader.addLogListener(listener);
+        try {
+            supervisor().restartNow(Probes.FLAKY);
+            Await.until("probe.flaky registered again", Duration.ofSeconds(20), () -> {
+                var now = context.getServiceReference(Probes.ProbeService.class);
+                return now != null && !now.equals(before);
+            });
+            // an operator's restart is outside the budget: the log names it, not "restart 0"
+            Await.until("the ready-again line", Duration.ofSeconds(10),
+                    () -> watcherLog.stream().anyMatch(m -> m.startsWith("'" + Probes.FLAKY + "' is ready again after the operator's restart")));
+        } finally {
+            logReader.removeLogListener(listener);
+        }
         assertEquals(1, Probes.deactivations(Probes.FLAKY).size(), "one deactivation");
         assertEquals(2, Probes.attempts(Probes.FLAKY).size(), "one more activation");
         assertTrue(Probes.deactivations(Probes.FLAKY).get(0) < Probes.attempts(Probes.FLAKY).get(1), "disable, then enable");
+    }
+
+    @Test
+    void listingsShowTheDeclaredPolicyBeforeAnyFailureAndTheWatcherCountsWhatItLists() throws Exception {
+        // the platform's database and session tracker declare budget 3 (transient); neither has failed under this fresh watcher
+        Platform.awaitCoreReady(context, Duration.ofSeconds(30));
+        Await.until("both supervised", Duration.ofSeconds(10), () -> state("database") != null && state("session") != null);
+        for (String resource : List.of("database", "session")) {
+            SupervisionState s = state(resource);
+            assertEquals("transient", s.policyType(), resource);
+            assertEquals("0/3", s.restartsInWindow() + "/" + s.budget(), resource + ": the declared budget, not the default 5");
+        }
+        String table = Gogo.run(processor, "hassette:watcher");
+        assertTrue(table.lines().anyMatch(l -> l.matches("database +transient +0/3 .*")), table);
+        String services = Gogo.run(processor, "hassette:services");
+        assertTrue(services.lines().anyMatch(l -> l.matches("session +running +yes +\\d+ +transient +0/3 .*")), services);
+
+        // the watcher's own reason counts the rows hassette:watcher shows (not itself, not apps)
+        Await.until("the watcher's count matches its listing", Duration.ofSeconds(10), () -> {
+            long rows = supervisor().states().size();
+            String listed = shell("hassette:watcher");
+            return listed.lines().count() - 1 == rows
+                    && Platform.status(context, "watcher").reason().equals("tracking " + rows + " core resources (hassette:watcher lists them)");
+        });
+    }
+
+    @Test
+    void theWatcherRefusesToRestartItselfAndSaysWhatToDoInstead() throws Exception {
+        Exception e = assertThrows(Exception.class, () -> Gogo.run(processor, "hassette:restart watcher"));
+        long bundle = bundleOf("org.hassette.watcher");
+        assertEquals("the watcher cannot restart itself; restart its bundle with 'restart " + bundle + "', or 'scr:disable "
+                + "org.hassette.watcher.internal.Watcher' then 'scr:enable org.hassette.watcher.internal.Watcher' (a new watcher starts "
+                + "with fresh budgets and no verdicts)", e.getMessage());
+        assertTrue(Platform.isReady(context, "watcher"), "nothing happened to it");
+    }
+
+    private String shell(String command) {
+        try {
+            return Gogo.run(processor, command);
+        } catch (Exception e) {
+            throw new AssertionError(command + " failed: " + e, e);
+        }
+    }
+
+    private long bundleOf(String symbolicName) {
+        for (org.osgi.framework.Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b.getBundleId();
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName);
     }
 
     @Test

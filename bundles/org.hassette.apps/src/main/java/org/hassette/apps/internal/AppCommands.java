@@ -1,34 +1,54 @@
 package org.hassette.apps.internal;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.hassette.api.app.AppInfo;
 import org.apache.felix.service.command.Descriptor;
 import org.hassette.api.app.AppRegistry;
-import org.osgi.service.component.annotations.Activate;
+import org.hassette.api.lifecycle.ResourceProperties;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
 
 /**
  * {@code hassette:apps} (the app table) and {@code hassette:app <action> <id>} (start, stop, reload,
  * enable, disable, show). Registered with the Gogo command properties only, so this bundle does not
- * depend on Gogo; errors are thrown with a one-line message.
+ * depend on Gogo; errors are thrown with a one-line message. The app handler is an optional
+ * reference: while it is down (e.g. its database is) the commands stay and say why they cannot act.
  */
 @Component(service = AppCommands.class, property = { "osgi.command.scope=hassette", "osgi.command.function=apps",
         "osgi.command.function=app" })
 public class AppCommands {
     static final String USAGE = "usage: hassette:app start|stop|reload|enable|disable|show <app id>";
-    private final AppRegistry registry;
 
-    @Activate
-    public AppCommands(@Reference AppRegistry registry) {
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile AppRegistry registry;
+
+    /** Only to say why the handler is missing. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ServiceComponentRuntime scr;
+
+    public AppCommands() {
+    }
+
+    /** For tests. */
+    AppCommands(AppRegistry registry, ServiceComponentRuntime scr) {
         this.registry = registry;
+        this.scr = scr;
     }
 
     /** The app table. */
     @Descriptor("lists app instances, and app components that have not started with why: id, bundle, status, listeners, jobs, reason")
     public String apps() {
-        return format(registry.apps());
+        return format(registry().apps());
     }
 
     /** Usage. */
@@ -52,6 +72,7 @@ public class AppCommands {
     public String app(@Descriptor("start | stop (until started) | reload | enable | disable (kept across restarts) | show") String action,
             @Descriptor("app id, e.g. org.example.porch~front (the app: prefix is optional)") String appId) {
         String id = appId.startsWith("app:") ? appId : "app:" + appId;
+        AppRegistry registry = registry();
         AppInfo after = switch (action.toLowerCase(Locale.ROOT)) {
             case "start" -> registry.start(id);
             case "stop" -> registry.stop(id);
@@ -63,6 +84,63 @@ public class AppCommands {
             default -> throw new IllegalArgumentException("unknown action '" + action + "'; " + USAGE);
         };
         return format(List.of(after)) + "\n" + details(after);
+    }
+
+    /** The app handler, or a one-line error saying why it is not there. */
+    private AppRegistry registry() {
+        AppRegistry r = registry;
+        if (r == null) {
+            String why = whyUnavailable(scr);
+            throw new IllegalStateException("the app handler is not available" + (why == null ? "" : ": " + why));
+        }
+        return r;
+    }
+
+    /** Why SCR has no app handler to offer, in an operator's words, or null when SCR cannot tell. */
+    static String whyUnavailable(ServiceComponentRuntime scr) {
+        if (scr == null) {
+            return null;
+        }
+        List<ComponentDescriptionDTO> all = new ArrayList<>(scr.getComponentDescriptionDTOs());
+        ComponentDescriptionDTO handler = all.stream().filter(d -> d.name.equals(AppHandler.class.getName())).findFirst().orElse(null);
+        if (handler == null) {
+            return null;
+        }
+        if (!scr.isComponentEnabled(handler)) {
+            return "its component is disabled (scr:enable " + handler.name + ")";
+        }
+        for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(handler)) {
+            switch (c.state) {
+                case ComponentConfigurationDTO.UNSATISFIED_REFERENCE:
+                    List<String> waits = new ArrayList<>();
+                    for (UnsatisfiedReferenceDTO r : c.unsatisfiedReferences) {
+                        waits.add(waitingFor(all, handler, r));
+                    }
+                    return "waiting for " + String.join(" and ", waits);
+                case ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION:
+                    return "waiting for its configuration " + AppHandler.PID;
+                case ComponentConfigurationDTO.FAILED_ACTIVATION:
+                    return "it failed to start: " + (c.failure == null ? "see the log" : AppHandler.rootCause(c.failure));
+                default:
+                    return "it is starting; try again in a moment";
+            }
+        }
+        return null;
+    }
+
+    /** A core resource by the service it provides ({@code hassette:why} explains it further), else the service's type. */
+    private static String waitingFor(List<ComponentDescriptionDTO> all, ComponentDescriptionDTO handler, UnsatisfiedReferenceDTO r) {
+        String type = Arrays.stream(handler.references).filter(ref -> ref.name.equals(r.name)).map(ref -> ref.interfaceName)
+                .findFirst().orElse(null);
+        if (type != null) {
+            for (ComponentDescriptionDTO d : all) {
+                Object resource = d.properties.get(ResourceProperties.RESOURCE);
+                if (resource != null && type.equals(d.properties.get(ResourceProperties.PROVIDES))) {
+                    return "the Hassette core's " + resource + " (see hassette:why " + resource + ")";
+                }
+            }
+        }
+        return (type == null ? "a service" : type.substring(type.lastIndexOf('.') + 1)) + " (reference '" + r.name + "')";
     }
 
     private static String known(List<AppInfo> apps) {

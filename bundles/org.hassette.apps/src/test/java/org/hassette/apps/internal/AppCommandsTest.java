@@ -47,7 +47,7 @@ class AppCommandsTest {
         private AppInfo known(String appId) {
             return app(appId).orElseThrow(() -> new IllegalArgumentException("no app '" + appId + "'; known apps: app:porch"));
         }
-    });
+    }, null);
 
     @Test
     void failuresAreThrownWithOneLine() {
@@ -58,6 +58,15 @@ class AppCommandsTest {
         assertEquals("unknown action 'frobnicate'; " + AppCommands.USAGE,
                 assertThrows(IllegalArgumentException.class, () -> commands.app("frobnicate", "porch")).getMessage());
         assertEquals("app:porch went away", assertThrows(IllegalStateException.class, () -> commands.app("disable", "porch")).getMessage());
+    }
+
+    @Test
+    void withoutTheAppHandlerTheCommandsStayAndSayItIsNotAvailable() {
+        AppCommands without = new AppCommands(null, null);
+        assertEquals("the app handler is not available", assertThrows(IllegalStateException.class, without::apps).getMessage());
+        assertEquals("the app handler is not available",
+                assertThrows(IllegalStateException.class, () -> without.app("show", "porch")).getMessage());
+        assertEquals(AppCommands.USAGE, without.app("show"), "usage needs no handler");
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.hassette.api.lifecycle.ReadinessReport;
@@ -68,6 +69,8 @@ public class CoreReadiness {
     private final AtomicBoolean everReady = new AtomicBoolean();
     private final AtomicBoolean timeoutLogged = new AtomicBoolean();
     private final AtomicBoolean lossWarningPending = new AtomicBoolean();
+    /** When the core stopped being ready ({@link System#nanoTime()}), or -1 while it is ready or was never lost. */
+    private final AtomicLong lostAtNanos = new AtomicLong(-1);
     private final ScheduledExecutorService logger;
     private final ServiceListener listener = this::statusChanged;
     private volatile List<String> required;
@@ -188,13 +191,44 @@ public class CoreReadiness {
                     inFlight = null;
                     activated.countDown();
                 }
-                if (condition.get() != null && everReady.compareAndSet(false, true)) {
-                    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - activatedNanos);
-                    LOG.info("Hassette core ready in {} ms ({})", ms, String.join(", ", required));
+                if (condition.get() != null) {
+                    announceReady();
                 }
             }
             missed = pendingChecks.addAndGet(-missed);
         } while (missed != 0);
+    }
+
+    /** The first readiness says how long the start took; every later one how long the core was down. */
+    private void announceReady() {
+        String resources = String.join(", ", required);
+        if (everReady.compareAndSet(false, true)) {
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - activatedNanos);
+            LOG.info("Hassette core ready in {} ms ({})", ms, resources);
+            return;
+        }
+        long lost = lostAtNanos.getAndSet(-1);
+        if (lost >= 0) {
+            Duration outage = Duration.ofNanos(System.nanoTime() - lost);
+            // through the log thread, so it follows the warning about the loss
+            runLogged(() -> LOG.info("Hassette core ready again after {} ({})", human(outage), resources));
+        }
+    }
+
+    /** {@code 850 ms}, {@code 4.2 s}, {@code 3 min 5 s}, {@code 2 h 10 min}: an outage in an operator's units. */
+    static String human(Duration d) {
+        long ms = Math.max(0, d.toMillis());
+        if (ms < 1000) {
+            return ms + " ms";
+        }
+        if (ms < 60_000) {
+            return String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+        }
+        long s = ms / 1000;
+        if (s < 3600) {
+            return s / 60 + " min " + s % 60 + " s";
+        }
+        return s / 3600 + " h " + s % 3600 / 60 + " min";
     }
 
     private static boolean isLive(ServiceRegistration<?> registration) {
@@ -214,12 +248,17 @@ public class CoreReadiness {
         if (registration == null) {
             return;
         }
+        boolean loss = warn && !closed && !frameworkStopping();
+        if (loss) {
+            // before the unregistration: gated components stop inside it, and the core may be back by its end
+            lostAtNanos.compareAndSet(-1, System.nanoTime());
+        }
         try {
             registration.unregister();
         } catch (IllegalStateException alreadyGone) {
             // bundle stopping
         }
-        if (warn && !closed && !frameworkStopping() && lossWarningPending.compareAndSet(false, true)) {
+        if (loss && lossWarningPending.compareAndSet(false, true)) {
             // one warning per burst: a flapping resource queues at most one explanation at a time
             runLogged(() -> {
                 lossWarningPending.set(false);

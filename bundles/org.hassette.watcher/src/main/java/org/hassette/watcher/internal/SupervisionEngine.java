@@ -73,6 +73,13 @@ final class SupervisionEngine {
          */
         default void restartIssued(String resource, int attempt, long failureSeenNanos, long plannedDelayMs, long issuedNanos) {
         }
+
+        /**
+         * The engine now supervises {@code count} resources (the rows of {@link #states()}); called on
+         * the engine's thread each time a resource is supervised for the first time.
+         */
+        default void tracking(int count) {
+        }
     }
 
     /** The component was disabled from outside; supervision stands down until it comes back. */
@@ -105,6 +112,10 @@ final class SupervisionEngine {
         long failureSeenNanos;
         long plannedDelayMs = -1;
         Policy policy = Policy.defaults();
+        /** Its status service went away: the component may come back with another configuration (policy). */
+        boolean policyStale;
+        /** What brought the current restart about, for the log: "restart 2", "the operator's restart". */
+        String restartCause = "restart";
         final List<Long> plannedDelaysMs = new ArrayList<>();
 
         Supervised(String resource) {
@@ -141,6 +152,7 @@ final class SupervisionEngine {
             Supervised s = resources.get(resource);
             if (s != null) {
                 s.ready = false;
+                s.policyStale = true;
                 publish(s);
             }
         });
@@ -178,6 +190,7 @@ final class SupervisionEngine {
             }
             cancelPending(s);
             s.verdict = null;
+            s.restartCause = "the operator's restart";
             LOG.info("Restarting '{}' on operator request", resource);
             restart(s);
         });
@@ -203,12 +216,16 @@ final class SupervisionEngine {
 
     private void handleStatus(String resource, String component, ResourceStatus status, boolean ready, String reason, String exception) {
         Supervised s = supervised(resource, component);
+        if (s.policyStale) {
+            s.policyStale = false;
+            policy(s);
+        }
         s.ready = ready;
         ResourceStatus previous = s.lastStatus;
         s.lastStatus = status;
         if (ready) {
             if (s.phase == Phase.AWAITING_READY) {
-                LOG.info("'{}' is ready again after restart {} ({})", resource, s.attempt, reason);
+                LOG.info("'{}' is ready again after {} ({})", resource, s.restartCause, reason);
             } else if (s.phase == Phase.RESTART_SCHEDULED || s.phase == Phase.COOLING || s.phase == Phase.DEAD) {
                 // it recovered without us (e.g. its configuration was fixed): a planned restart would now
                 // take a healthy service down, and a given-up resource is supervised again
@@ -275,6 +292,7 @@ final class SupervisionEngine {
         }
         s.budget.charge(now);
         s.attempt++;
+        s.restartCause = "restart " + s.attempt;
         Duration delay = p.delay(s.attempt, random);
         s.plannedDelaysMs.add(delay.toMillis());
         if (s.plannedDelaysMs.size() > 1000) {
@@ -354,7 +372,7 @@ final class SupervisionEngine {
         s.pending = executor.schedule(() -> {
             if (s.generation == gen && s.phase == Phase.AWAITING_READY) {
                 s.phase = Phase.IDLE;
-                failure(s, "not ready within " + p.readinessTimeout().toSeconds() + " s after restart " + s.attempt
+                failure(s, "not ready within " + p.readinessTimeout().toSeconds() + " s after " + s.restartCause
                         + " (running is not ready)", null);
             }
         }, p.readinessTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -392,6 +410,7 @@ final class SupervisionEngine {
                         s.budget.reset();
                         s.attempt = 0;
                         s.verdict = null;
+                        s.restartCause = "the restart after its cooldown";
                         restart(s);
                     }
                 }, p.cooldown().toMillis(), TimeUnit.MILLISECONDS);
@@ -425,7 +444,13 @@ final class SupervisionEngine {
     }
 
     private Supervised supervised(String resource, String component) {
-        Supervised s = resources.computeIfAbsent(resource, Supervised::new);
+        Supervised s = resources.get(resource);
+        if (s == null) {
+            s = new Supervised(resource);
+            resources.put(resource, s);
+            // its declared policy from the start: listings show the real budget before the first failure
+            policy(s);
+        }
         if (component != null) {
             s.component = component;
         }
@@ -454,8 +479,11 @@ final class SupervisionEngine {
     }
 
     private void publish(Supervised s) {
-        published.put(s.resource, new SupervisionState(s.resource, s.policy.type().label(), s.budget.used(), s.policy.budget(),
-                s.totalRestarts, s.nextAttemptAt, s.verdict, s.lastFailure));
+        SupervisionState before = published.put(s.resource, new SupervisionState(s.resource, s.policy.type().label(), s.budget.used(),
+                s.policy.budget(), s.totalRestarts, s.nextAttemptAt, s.verdict, s.lastFailure));
+        if (before == null) {
+            actions.tracking(published.size());
+        }
     }
 
     private long monotonicMs() {

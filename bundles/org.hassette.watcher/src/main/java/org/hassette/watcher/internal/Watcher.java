@@ -103,7 +103,31 @@ public class Watcher implements Supervisor {
             throw new IllegalStateException(e);
         }
         requestScan();
-        lifecycle.ready(Supervisor.class, this, Map.of(), "tracking " + statusTracker.size() + " resources");
+        synchronized (reasonLock) {
+            lifecycle.ready(Supervisor.class, this, Map.of(), trackingReason());
+            readyAnnounced = true;
+        }
+    }
+
+    /** Guards the reason: the first count comes with readiness, later ones from the engine's thread. */
+    private final Object reasonLock = new Object();
+    private boolean readyAnnounced;
+
+    /**
+     * The resources the watcher supervises, counted as {@code hassette:watcher} lists them: core
+     * resources other than itself that it has heard of. Read under the lock, so the last writer
+     * always writes the newest count.
+     */
+    private String trackingReason() {
+        return "tracking " + engine.states().size() + " core resources (hassette:watcher lists them)";
+    }
+
+    private void trackingChanged() {
+        synchronized (reasonLock) {
+            if (readyAnnounced) {
+                lifecycle.reason(trackingReason());
+            }
+        }
     }
 
     @Deactivate
@@ -130,6 +154,12 @@ public class Watcher implements Supervisor {
 
     @Override
     public void restartNow(String resource) {
+        if (SELF.equals(resource)) {
+            // disabling its own component would end this very call and the thread that should re-enable it
+            throw new IllegalArgumentException("the watcher cannot restart itself; restart its bundle with 'restart "
+                    + context.getBundle().getBundleId() + "', or 'scr:disable " + Watcher.class.getName() + "' then 'scr:enable "
+                    + Watcher.class.getName() + "' (a new watcher starts with fresh budgets and no verdicts)");
+        }
         if (componentOf(resource) == null) {
             throw new IllegalArgumentException("no core resource named '" + resource + "'; known: " + coreResources().keySet());
         }
@@ -359,6 +389,11 @@ public class Watcher implements Supervisor {
             props.put("delay.actual.ms", (issuedNanos - failureSeenNanos) / 1_000_000.0);
             props.put(EventConstants.TIMESTAMP, System.currentTimeMillis());
             ea.postEvent(new Event(RESTART_TOPIC, props));
+        }
+
+        @Override
+        public void tracking(int count) {
+            trackingChanged();
         }
 
         @Override

@@ -29,6 +29,8 @@ class SupervisionEngineTest {
     private volatile boolean shuttingDown;
     /** Verdicts and fatal requests, in the order the engine made them. */
     private final List<String> calls = new CopyOnWriteArrayList<>();
+    /** The counts the engine reported through {@code tracking}. */
+    private final List<Integer> tracked = new CopyOnWriteArrayList<>();
     private final Map<String, Object> policy = new HashMap<>(Map.of(
             "hassette.restart.backoff.base.ms", 10L, "hassette.restart.backoff.jitter", 0.0,
             "hassette.restart.backoff.multiplier", 2.0, "hassette.restart.backoff.max.ms", 40L,
@@ -72,6 +74,11 @@ class SupervisionEngineTest {
         @Override
         public String componentOf(String resource) {
             return "comp." + resource;
+        }
+
+        @Override
+        public void tracking(int count) {
+            tracked.add(count);
         }
     }, r -> Policy.from(policy), Clock.systemUTC(), new Random(1));
 
@@ -284,6 +291,40 @@ class SupervisionEngineTest {
         await("verdict cleared", () -> verdict("web") == null);
         engine.onStatus("web", FAILED, false, "broken again", null);
         await("restarted again", () -> restarts.size() == 2);
+    }
+
+    @Test
+    void theDeclaredPolicyIsShownBeforeTheFirstFailure() {
+        policy.put("hassette.restart.type", "temporary");
+        engine.onStatus("db", RUNNING, true, "open", null);
+        awaitIdle();
+        SupervisionState st = state("db");
+        assertEquals("temporary", st.policyType(), "the resource's own type, not the default");
+        assertEquals(0, st.restartsInWindow());
+        assertEquals(3, st.budget(), "the declared budget, not the default 5");
+    }
+
+    @Test
+    void aPolicyChangedWhileTheComponentWasAwayIsShownWhenItComesBack() {
+        engine.onStatus("db", RUNNING, true, "open", null);
+        awaitIdle();
+        assertEquals(3, state("db").budget());
+        policy.put("hassette.restart.budget", 7); // e.g. a configuration in etc/: SCR re-creates the component
+        engine.onStatusGone("db");
+        engine.onStatus("db", RUNNING, true, "open", null);
+        awaitIdle();
+        assertEquals(7, state("db").budget());
+    }
+
+    @Test
+    void theTrackedCountIsTheNumberOfListedResources() {
+        engine.onStatus("db", RUNNING, true, "open", null);
+        engine.onStatus("ws", RUNNING, false, "connecting", null);
+        engine.onStatus("db", FAILED, false, "disk full", null);
+        engine.onActivationFailure("sched", "comp.sched"); // no longer failed when read again, but now known
+        awaitIdle();
+        assertEquals(List.of(1, 2), tracked, "once per newly supervised resource");
+        assertEquals(tracked.get(tracked.size() - 1), engine.states().size());
     }
 
     @Test

@@ -131,7 +131,7 @@ class OperationsE2ETest {
         assertMatches(exec(home, "hassette:why websocket"), "websocket is ready: connected to .*\\s*");
         assertFails(exec(home, "hassette:why nope"), "error: unknown resource 'nope'; known: ");
         assertMatches(exec(home, "hassette:services"), "(?s)SERVICE +STATUS +READY +RESTARTS +POLICY +BUDGET +NEXT RESTART +REASON\n"
-                + "bus +running +yes +\\d+ +transient +\\d+/\\d+ +- +.*\nwebsocket +running +yes .*core: ready\\s*");
+                + "bus +running +yes +\\d+ +permanent +\\d+/5 +- +.*\nwebsocket +running +yes .*core: ready\\s*");
         assertMatches(exec(home, "hassette:watcher"), "(?s)RESOURCE +POLICY +BUDGET +RESTARTS +NEXT +VERDICT +LAST FAILURE\n.*database +transient .*");
         assertMatches(exec(home, "hassette:sessions"), "(?s)ID +STATUS +STARTED .*\n1 \\* +running .*");
         assertMatches(exec(home, "hassette:sessions 1"), "(?s)ID +STATUS .*\n1 \\* +running [^\n]*\n\\(\\* = this run\\)\\s*");

@@ -164,6 +164,7 @@ class AppsIT {
         Readiness.awaitEquals("a deployed app bundle without configuration says what it needs",
                 "waiting for a configuration: add etc/" + PID + ".cfg, or etc/" + PID + "-<name>.cfg for one instance per file",
                 () -> registry.app("app:" + PID).map(AppInfo::reason).orElse(null));
+        assertFalse(registry.app("app:" + PID).orElseThrow().bundleVersion().isEmpty(), "a waiting app names its bundle's version too");
         Await.until("status service of " + appId + " unregistered", WAIT, () -> status(appId) == null);
         assertEquals(List.of(), names(appBus), "no listener of the stopped app");
         assertEquals(Optional.empty(), scheduler.job(appId + ":off"), "no job of the stopped app");

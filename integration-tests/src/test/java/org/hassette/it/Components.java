@@ -11,6 +11,7 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 final class Components {
     static final String DATABASE = "org.hassette.database.internal.SqliteDatabase";
     static final String SESSION_TRACKER = "org.hassette.session.internal.DatabaseSessionTracker";
+    static final String COORDINATOR = "org.hassette.coordinator.internal.FatalShutdown";
     /** No configuration: the component is disabled. */
     static final int DISABLED = -1;
 

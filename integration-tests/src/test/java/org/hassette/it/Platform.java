@@ -63,6 +63,14 @@ final class Platform {
     /** Back to the shipped state: no configuration, both components enabled and ready. */
     static void restoreDefaults(BundleContext context, ServiceComponentRuntime scr, ConfigurationAdmin configAdmin, Duration timeout)
             throws IOException, InvalidSyntaxException {
+        // a test that ran into a fatal shutdown (the framework stays up here: hassette.fatal.stop.framework=false)
+        // leaves a coordinator that is shutting down, and the watcher then restarts nothing for every later test
+        if (shuttingDown(context)) {
+            Components.disable(scr, Components.COORDINATOR);
+            Components.enable(scr, Components.COORDINATOR);
+            Await.until("a fresh coordinator", timeout, () -> !shuttingDown(context)
+                    && context.getServiceReference(org.hassette.api.platform.PlatformShutdown.class) != null);
+        }
         Components.enable(scr, Components.DATABASE);
         Components.enable(scr, Components.SESSION_TRACKER);
         for (String pid : new String[] {Components.DATABASE, Components.SESSION_TRACKER}) {
@@ -81,6 +89,19 @@ final class Platform {
             Components.disable(scr, Components.SESSION_TRACKER);
             Components.enable(scr, Components.SESSION_TRACKER);
             awaitCoreReady(context, timeout);
+        }
+    }
+
+    private static boolean shuttingDown(BundleContext context) {
+        ServiceReference<org.hassette.api.platform.PlatformShutdown> ref = context.getServiceReference(org.hassette.api.platform.PlatformShutdown.class);
+        if (ref == null) {
+            return false;
+        }
+        org.hassette.api.platform.PlatformShutdown s = context.getService(ref);
+        try {
+            return s != null && s.isShuttingDown();
+        } finally {
+            context.ungetService(ref);
         }
     }
 

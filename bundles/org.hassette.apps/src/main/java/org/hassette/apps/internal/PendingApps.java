@@ -87,7 +87,7 @@ final class PendingApps {
     }
 
     private static AppInfo pending(ComponentDescriptionDTO d, String appId, String reason) {
-        return new AppInfo(appId, d.bundle.symbolicName, "", ResourceStatus.NOT_STARTED, reason, true, false, 0, 0, 0, 0, 0,
+        return new AppInfo(appId, d.bundle.symbolicName, d.bundle.version == null ? "" : d.bundle.version, ResourceStatus.NOT_STARTED, reason, true, false, 0, 0, 0, 0, 0,
                 Instant.now());
     }
 }

@@ -53,9 +53,28 @@ final class EntityStore {
 
     /** Replaces everything with a full snapshot; listeners hear only the differences, removals included. */
     int replaceAll(Collection<EntityState> snapshot) {
+        return replaceAll(snapshot, Map.of());
+    }
+
+    /**
+     * Replaces everything with a full snapshot, except what events told since the snapshot was asked
+     * for ({@code sinceRequest}; an empty value: removed) when the snapshot is not newer for that entity.
+     * The answer and an event can cross: HA (or a stand-in) may take the snapshot just before a change
+     * whose event is applied here first, and the older snapshot must not undo it.
+     */
+    int replaceAll(Collection<EntityState> snapshot, Map<String, Optional<EntityState>> sinceRequest) {
         Map<String, EntityState> next = new HashMap<>(Math.max(16, snapshot.size() * 2));
         for (EntityState s : snapshot) {
             next.put(s.entityId(), s);
+        }
+        for (Map.Entry<String, Optional<EntityState>> e : sinceRequest.entrySet()) {
+            EntityState told = e.getValue().orElse(null);
+            EntityState snap = next.get(e.getKey());
+            if (told == null) {
+                next.remove(e.getKey()); // removed after the request: the snapshot may still have it
+            } else if (snap == null || !newer(snap, told)) {
+                next.put(e.getKey(), told);
+            }
         }
         int changes = 0;
         for (String id : new ArrayList<>(states.keySet())) {
@@ -71,6 +90,11 @@ final class EntityStore {
             }
         }
         return changes;
+    }
+
+    /** True when {@code a} was updated after {@code b} (unknown times: not newer). */
+    private static boolean newer(EntityState a, EntityState b) {
+        return a.lastUpdated() != null && b.lastUpdated() != null && a.lastUpdated().isAfter(b.lastUpdated());
     }
 
     Optional<EntityState> get(String entityId) {

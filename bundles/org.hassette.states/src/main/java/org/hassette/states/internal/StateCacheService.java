@@ -54,6 +54,11 @@ public class StateCacheService implements StateCache {
     private volatile boolean active = true;
     private boolean resyncing; // guarded by lock
     private long droppedAtRequest; // guarded by lock
+    /**
+     * What state_changed events said about an entity since the current get_states was sent (null value:
+     * removed), so a snapshot that is older for that entity does not overwrite it. Guarded by lock.
+     */
+    private final Map<String, Optional<EntityState>> sinceRequest = new java.util.HashMap<>();
 
     @Activate
     public StateCacheService(BundleContext context, @Reference HomeAssistantConnection connection) {
@@ -80,6 +85,7 @@ public class StateCacheService implements StateCache {
         long gen = connection.generation();
         synchronized (lock) {
             resyncing = true;
+            sinceRequest.clear();
             droppedAtRequest = connection.eventsDropped();
             connection.send("get_states", Map.of(), SYNC_TIMEOUT).whenComplete((v, e) -> onSnapshot(gen, started, v, e));
         }
@@ -140,7 +146,8 @@ public class StateCacheService implements StateCache {
                     }
                 }
             }
-            changes = store.replaceAll(snapshot);
+            changes = store.replaceAll(snapshot, sinceRequest);
+            sinceRequest.clear();
             count = store.size();
             generation = gen;
             resyncing = false;
@@ -198,6 +205,9 @@ public class StateCacheService implements StateCache {
         }
         synchronized (lock) {
             store.apply((String) id, next);
+            if (resyncing) {
+                sinceRequest.put((String) id, Optional.ofNullable(next));
+            }
         }
     }
 

@@ -79,4 +79,39 @@ class EntityStoreTest {
     private static List<String> ids(List<EntityState> l) {
         return l.stream().map(EntityState::entityId).sorted().toList();
     }
+
+    private static EntityState at(String id, String state, long second) {
+        Instant t = Instant.ofEpochSecond(second);
+        return new EntityState(id, state, Map.of(), t, t, "ctx" + second);
+    }
+
+    /** ChaosSoakIT saw it: the counter's event (35) was applied, then the older snapshot (30) undid it for good. */
+    @Test
+    void anOlderSnapshotDoesNotUndoWhatEventsToldSinceItWasAskedFor() {
+        store.replaceAll(List.of(at("sensor.counter", "25", 100), at("light.a", "on", 100), at("light.b", "on", 100)));
+        java.util.Map<String, java.util.Optional<EntityState>> since = new java.util.HashMap<>();
+        EntityState told = at("sensor.counter", "35", 120);
+        store.apply("sensor.counter", told);
+        since.put("sensor.counter", java.util.Optional.of(told));
+        store.apply("light.b", null);
+        since.put("light.b", java.util.Optional.empty());
+        EntityState created = at("light.new", "on", 121);
+        store.apply("light.new", created);
+        since.put("light.new", java.util.Optional.of(created));
+        changes.clear();
+
+        // the snapshot was taken at second 110: before all three events
+        store.replaceAll(List.of(at("sensor.counter", "30", 110), at("light.a", "off", 110), at("light.b", "on", 100)), since);
+        assertEquals("35", store.get("sensor.counter").orElseThrow().state(), "the newer event wins over the older snapshot");
+        assertEquals("off", store.get("light.a").orElseThrow().state(), "what no event touched comes from the snapshot");
+        assertTrue(store.get("light.b").isEmpty(), "removed after the request: not brought back");
+        assertEquals("on", store.get("light.new").orElseThrow().state(), "created after the request: kept");
+        assertEquals(List.of("light.a:on>off"), changes);
+
+        // a snapshot newer than the event is the truth
+        since.clear();
+        since.put("sensor.counter", java.util.Optional.of(at("sensor.counter", "35", 120)));
+        store.replaceAll(List.of(at("sensor.counter", "40", 130), at("light.a", "off", 110), at("light.new", "on", 121)), since);
+        assertEquals("40", store.get("sensor.counter").orElseThrow().state());
+    }
 }

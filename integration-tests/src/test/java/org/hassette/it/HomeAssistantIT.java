@@ -75,8 +75,12 @@ class HomeAssistantIT {
         context.removeServiceListener(listener);
         Configuration c = configAdmin.getConfiguration("org.hassette.websocket", "?");
         c.delete();
-        Await.until("HomeAssistantConnection withdrawn after the configuration was deleted", WAIT,
-                () -> context.getServiceReference(HomeAssistantConnection.class) == null);
+        // and what needs it: SCR may deactivate those a moment later, and the next test must not find this
+        // test's HomeAssistantApi (bound to a connection that is gone: not_connected)
+        Await.until("HomeAssistantConnection, HomeAssistantApi and StateCache withdrawn after the configuration was deleted", WAIT,
+                () -> context.getServiceReference(HomeAssistantConnection.class) == null
+                        && context.getServiceReference(HomeAssistantApi.class) == null
+                        && context.getServiceReference(org.hassette.api.ha.StateCache.class) == null);
         if (sim != null) {
             sim.close();
         }

@@ -1,13 +1,11 @@
 package org.hassette.apps.internal;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.hassette.api.app.AppInfo;
 import org.apache.felix.service.command.Descriptor;
 import org.hassette.api.app.AppRegistry;
-import org.hassette.api.lifecycle.ResourceProperties;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -16,7 +14,6 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
-import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
 
 /**
  * {@code hassette:apps} (the app table) and {@code hassette:app <action> <id>} (start, stop, reload,
@@ -110,37 +107,10 @@ public class AppCommands {
             return "its component is disabled (scr:enable " + handler.name + ")";
         }
         for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(handler)) {
-            switch (c.state) {
-                case ComponentConfigurationDTO.UNSATISFIED_REFERENCE:
-                    List<String> waits = new ArrayList<>();
-                    for (UnsatisfiedReferenceDTO r : c.unsatisfiedReferences) {
-                        waits.add(waitingFor(all, handler, r));
-                    }
-                    return "waiting for " + String.join(" and ", waits);
-                case ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION:
-                    return "waiting for its configuration " + AppHandler.PID;
-                case ComponentConfigurationDTO.FAILED_ACTIVATION:
-                    return "it failed to start: " + (c.failure == null ? "see the log" : AppHandler.rootCause(c.failure));
-                default:
-                    return "it is starting; try again in a moment";
-            }
+            String reason = PendingApps.reason(handler, c, all);
+            return reason != null ? reason : "it is starting; try again in a moment";
         }
         return null;
-    }
-
-    /** A core resource by the service it provides ({@code hassette:why} explains it further), else the service's type. */
-    private static String waitingFor(List<ComponentDescriptionDTO> all, ComponentDescriptionDTO handler, UnsatisfiedReferenceDTO r) {
-        String type = Arrays.stream(handler.references).filter(ref -> ref.name.equals(r.name)).map(ref -> ref.interfaceName)
-                .findFirst().orElse(null);
-        if (type != null) {
-            for (ComponentDescriptionDTO d : all) {
-                Object resource = d.properties.get(ResourceProperties.RESOURCE);
-                if (resource != null && type.equals(d.properties.get(ResourceProperties.PROVIDES))) {
-                    return "the Hassette core's " + resource + " (see hassette:why " + resource + ")";
-                }
-            }
-        }
-        return (type == null ? "a service" : type.substring(type.lastIndexOf('.') + 1)) + " (reference '" + r.name + "')";
     }
 
     private static String known(List<AppInfo> apps) {

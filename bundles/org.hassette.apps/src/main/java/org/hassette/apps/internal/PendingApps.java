@@ -8,6 +8,7 @@ import java.util.List;
 import org.hassette.api.app.App;
 import org.hassette.api.app.AppInfo;
 import org.hassette.api.lifecycle.ConfigurationErrors;
+import org.hassette.api.lifecycle.ResourceProperties;
 import org.hassette.api.lifecycle.ResourceStatus;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
@@ -30,7 +31,8 @@ final class PendingApps {
         if (scr == null) {
             return out;
         }
-        for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
+        Collection<ComponentDescriptionDTO> all = scr.getComponentDescriptionDTOs();
+        for (ComponentDescriptionDTO d : all) {
             if (d.serviceInterfaces == null || !Arrays.asList(d.serviceInterfaces).contains(App.class.getName())) {
                 continue;
             }
@@ -48,7 +50,7 @@ final class PendingApps {
                 continue;
             }
             for (ComponentConfigurationDTO c : configs) {
-                String reason = reason(d, c);
+                String reason = reason(d, c, all);
                 if (reason != null) {
                     Object servicePid = c.properties.get("service.pid");
                     String id = servicePid instanceof String sp ? "app:" + sp : "app:" + pid;
@@ -61,20 +63,22 @@ final class PendingApps {
 
     /** Why a configuration has no service yet, or null when it has (or is about to have) one. */
     static String reason(ComponentDescriptionDTO d, ComponentConfigurationDTO c) {
+        return reason(d, c, List.of());
+    }
+
+    /**
+     * Why a configuration has no service yet, or null when it has (or is about to have) one; a
+     * reference to a service a Hassette core resource provides (found in {@code all}) is named by
+     * that resource, so the operator knows where {@code hassette:why} continues.
+     */
+    static String reason(ComponentDescriptionDTO d, ComponentConfigurationDTO c, Collection<ComponentDescriptionDTO> all) {
         switch (c.state) {
             case ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION:
                 return "waiting for its configuration";
             case ComponentConfigurationDTO.UNSATISFIED_REFERENCE: {
                 List<String> waits = new ArrayList<>();
                 for (UnsatisfiedReferenceDTO r : c.unsatisfiedReferences) {
-                    if (CONDITION_REFERENCE.equals(r.name)) {
-                        waits.add("the Hassette core to be ready (see hassette:status)");
-                        continue;
-                    }
-                    String type = Arrays.stream(d.references).filter(ref -> ref.name.equals(r.name)).map(ref -> ref.interfaceName)
-                            .findFirst().orElse("a service");
-                    waits.add(type + " (reference '" + r.name + "'" + (r.target != null && !r.target.isEmpty() ? ", target " + r.target : "")
-                            + ")");
+                    waits.add(CONDITION_REFERENCE.equals(r.name) ? "the Hassette core to be ready (see hassette:status)" : waitingFor(d, r, all));
                 }
                 return "waiting for " + String.join(" and ", waits);
             }
@@ -84,6 +88,19 @@ final class PendingApps {
             default:
                 return null;
         }
+    }
+
+    private static String waitingFor(ComponentDescriptionDTO d, UnsatisfiedReferenceDTO r, Collection<ComponentDescriptionDTO> all) {
+        String type = Arrays.stream(d.references).filter(ref -> ref.name.equals(r.name)).map(ref -> ref.interfaceName)
+                .findFirst().orElse(null);
+        for (ComponentDescriptionDTO provider : all) {
+            Object resource = provider.properties.get(ResourceProperties.RESOURCE);
+            if (type != null && resource != null && type.equals(provider.properties.get(ResourceProperties.PROVIDES))) {
+                return "the Hassette core's " + resource + " (see hassette:why " + resource + ")";
+            }
+        }
+        return (type == null ? "a service" : type) + " (reference '" + r.name + "'"
+                + (r.target != null && !r.target.isEmpty() ? ", target " + r.target : "") + ")";
     }
 
     private static AppInfo pending(ComponentDescriptionDTO d, String appId, String reason) {

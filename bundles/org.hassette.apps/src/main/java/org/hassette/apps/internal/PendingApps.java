@@ -61,11 +61,6 @@ final class PendingApps {
         return out;
     }
 
-    /** Why a configuration has no service yet, or null when it has (or is about to have) one. */
-    static String reason(ComponentDescriptionDTO d, ComponentConfigurationDTO c) {
-        return reason(d, c, List.of());
-    }
-
     /**
      * Why a configuration has no service yet, or null when it has (or is about to have) one; a
      * reference to a service a Hassette core resource provides (found in {@code all}) is named by

@@ -30,6 +30,25 @@ public final class ConfigurationErrors {
     private ConfigurationErrors() {
     }
 
+    /**
+     * {@code configuration <pid> (<file>)} from a component's properties: the file only when
+     * FileInstall applied the configuration, {@code defaultPid} (or "of the component") when the
+     * properties carry no PID.
+     *
+     * @since 1.2
+     */
+    public static String configurationName(Map<String, ?> properties, String defaultPid) {
+        Map<String, ?> p = properties == null ? Map.of() : properties;
+        Object pid = p.get("service.pid");
+        StringBuilder out = new StringBuilder("configuration ").append(pid != null ? pid : defaultPid != null ? defaultPid : "of the component");
+        Object file = p.get("felix.fileinstall.filename");
+        if (file != null) {
+            String f = file.toString();
+            out.append(" (").append(f.startsWith("file:") ? f.substring(5) : f).append(')');
+        }
+        return out.toString();
+    }
+
     /** A sentence naming the configuration, file, property and value, or null when the failure is not about one. */
     public static String describe(String failure, Map<String, Object> properties) {
         if (failure == null || properties == null) {
@@ -49,14 +68,7 @@ public final class ConfigurationErrors {
         if (keys.isEmpty()) {
             return null;
         }
-        Object pid = properties.get("service.pid");
-        Object file = properties.get("felix.fileinstall.filename");
-        StringBuilder out = new StringBuilder("configuration ");
-        out.append(pid == null ? "of the component" : pid);
-        if (file != null) {
-            String f = file.toString();
-            out.append(" (").append(f.startsWith("file:") ? f.substring(5) : f).append(')');
-        }
+        StringBuilder out = new StringBuilder(configurationName(properties, null));
         out.append(": ").append(String.join(", ", keys)).append(" = '").append(bad).append("' is not a number; fix the value");
         return out.toString();
     }
@@ -118,13 +130,7 @@ public final class ConfigurationErrors {
     /** {@code configuration <pid> (<file>): <property> = '<value>' is not <expected>; <what is used instead>}. */
     static String badValue(Map<String, ?> properties, String property, Class<?> type, Object used, boolean previous) {
         Map<String, ?> p = properties == null ? Map.of() : properties;
-        Object pid = p.get("service.pid");
-        Object file = p.get("felix.fileinstall.filename");
-        StringBuilder out = new StringBuilder("configuration ").append(pid == null ? "of the component" : pid);
-        if (file != null) {
-            String f = file.toString();
-            out.append(" (").append(f.startsWith("file:") ? f.substring(5) : f).append(')');
-        }
+        StringBuilder out = new StringBuilder(configurationName(p, null));
         out.append(": ").append(property).append(" = '").append(text(p.get(property))).append("' is not ").append(expected(type))
                 .append("; ").append(previous ? "keeping the previous value " : "using the default ").append(text(used))
                 .append(" until it is fixed");

@@ -210,7 +210,7 @@ public class SqliteDatabase implements Database {
         int drain = wholeNumber(config::drain_timeout_ms, "drain.timeout.ms", 0, ", in milliseconds", props, problems);
         int pool = wholeNumber(config::read_pool_size, "read.pool.size", 0, "", props, problems);
         if (!problems.isEmpty()) {
-            throw new InvalidConfigurationException(configurationName(props) + ": " + String.join("; ", problems)
+            throw new InvalidConfigurationException(org.hassette.api.lifecycle.ConfigurationErrors.configurationName(props, PID) + ": " + String.join("; ", problems)
                     + (problems.size() == 1 ? "; fix the value" : "; fix these values") + " (the database stays FAILED until then)");
         }
         return new Values(path, capacity, busy, drain, pool);
@@ -229,18 +229,6 @@ public class SqliteDatabase implements Database {
             problems.add(property + " = '" + value + "' is out of range " + allowed);
         }
         return value;
-    }
-
-    /** {@code configuration <pid> (<file>)}, the file only when FileInstall applied it. */
-    private static String configurationName(Map<String, ?> props) {
-        Object pid = props.get("service.pid");
-        StringBuilder out = new StringBuilder("configuration ").append(pid == null ? PID : pid);
-        Object file = props.get("felix.fileinstall.filename");
-        if (file != null) {
-            String f = file.toString();
-            out.append(" (").append(f.startsWith("file:") ? f.substring(5) : f).append(')');
-        }
-        return out.toString();
     }
 
     /** A configuration value the database cannot run with; the message is the whole explanation. */

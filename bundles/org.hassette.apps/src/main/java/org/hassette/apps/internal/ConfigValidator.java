@@ -57,13 +57,24 @@ final class ConfigValidator {
         }
         AttributeDefinition[] required = ocd.getAttributeDefinitions(ObjectClassDefinition.REQUIRED);
         AttributeDefinition[] optional = ocd.getAttributeDefinitions(ObjectClassDefinition.OPTIONAL);
-        Map<String, String[]> bounds = bounds(bundle, ocd.getID());
+        // the bundle's metatype XML is parsed only to word a problem, not on every (valid) start
+        java.util.function.Supplier<Map<String, String[]>> bounds = new java.util.function.Supplier<>() {
+            private Map<String, String[]> read;
+
+            @Override
+            public Map<String, String[]> get() {
+                if (read == null) {
+                    read = bounds(bundle, ocd.getID());
+                }
+                return read;
+            }
+        };
         check(required, true, app, bounds, out);
         check(optional, false, app, bounds, out);
         return out;
     }
 
-    private static void check(AttributeDefinition[] ads, boolean required, ServiceReference<?> app, Map<String, String[]> bounds,
+    private static void check(AttributeDefinition[] ads, boolean required, ServiceReference<?> app, java.util.function.Supplier<Map<String, String[]>> bounds,
             List<String> out) {
         if (ads == null) {
             return;
@@ -79,7 +90,7 @@ final class ConfigValidator {
             for (String v : strings(value)) {
                 String problem = ad.validate(v);
                 if (problem != null && !problem.isEmpty()) {
-                    out.add(ad.getID() + ": " + explain(ad, v, problem, bounds.getOrDefault(ad.getID(), new String[2])));
+                    out.add(ad.getID() + ": " + explain(ad, v, problem, bounds.get().getOrDefault(ad.getID(), new String[2])));
                 }
             }
         }

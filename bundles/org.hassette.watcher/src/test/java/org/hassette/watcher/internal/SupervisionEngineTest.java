@@ -185,6 +185,7 @@ class SupervisionEngineTest {
         activationFailure = "java.lang.IllegalStateException: nope";
         engine.onActivationFailure("web", "comp.web");
         await("given up", () -> verdict("web") == EXHAUSTED_DEAD);
+        awaitIdle(); // the verdict is published before the step that made it has run its actions
         assertEquals(List.of("comp.web"), disabled);
         assertTrue(fatals.isEmpty());
         assertEquals(List.of("exhausted_dead web after failed"), calls, "the verdict is published");
@@ -198,8 +199,10 @@ class SupervisionEngineTest {
         activationFailure = "java.lang.IllegalStateException: still broken";
         engine.onActivationFailure("ws", "comp.ws");
         await("cooling", () -> verdict("ws") == EXHAUSTED_COOLING);
+        awaitIdle(); // the verdict is published before the step that made it has run its actions
         assertNotNull(state("ws").nextAttemptAt());
         await("given up after one cooldown cycle", () -> verdict("ws") == EXHAUSTED_DEAD);
+        awaitIdle(); // the verdict is published before the step that made it has run its actions
         assertEquals(List.of("comp.ws"), disabled);
         assertTrue(restarts.size() >= 2, "restarted after the cooldown: " + restarts);
         assertTrue(fatals.isEmpty(), "transient never shuts the platform down");
@@ -221,6 +224,7 @@ class SupervisionEngineTest {
         policy.put("hassette.restart.type", "temporary");
         engine.onStatus("ws", FAILED, false, "token rejected", "InvalidAuthException: token rejected");
         await("dead", () -> verdict("ws") == EXHAUSTED_DEAD);
+        awaitIdle(); // the verdict is published before the step that made it has run its actions
         assertTrue(restarts.isEmpty());
     }
 
@@ -249,6 +253,7 @@ class SupervisionEngineTest {
         await("both restarted once", () -> restarts.contains("comp.a") && restarts.contains("comp.b"));
         engine.onStatus("a", FAILED, false, "a broke again", null);
         await("a given up", () -> verdict("a") == EXHAUSTED_DEAD);
+        awaitIdle(); // the verdict is published before the step that made it has run its actions
         assertNull(verdict("b"), "b's budget is its own");
         assertEquals(List.of("comp.a"), disabled);
     }
@@ -287,6 +292,7 @@ class SupervisionEngineTest {
         await("first restart", () -> restarts.size() == 1);
         engine.onStatus("web", FAILED, false, "still broken", null);
         await("given up", () -> verdict("web") == EXHAUSTED_DEAD);
+        awaitIdle(); // the verdict is published before the step that made it has run its actions
         engine.onStatus("web", RUNNING, true, "enabled by the operator", null);
         await("verdict cleared", () -> verdict("web") == null);
         engine.onStatus("web", FAILED, false, "broken again", null);

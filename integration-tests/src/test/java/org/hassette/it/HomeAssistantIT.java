@@ -204,6 +204,39 @@ class HomeAssistantIT {
     }
 
     @Test
+    void anOperatorRestartDuringAnOutageIsNotChargedWhileTheConnectionWaitsForHomeAssistant() throws Exception {
+        startSimulator(3);
+        int port = sim.port();
+        configure(Map.of("hassette.restart.readiness.timeout.seconds", 1));
+        awaitService(HomeAssistantConnection.class);
+        sim.close(); // HA goes away for longer than the readiness timeout
+        Await.until("the connection says it waits for Home Assistant", WAIT,
+                () -> "Home Assistant".equals(status("websocket").get(ResourceProperties.WAITING_ON)));
+
+        org.hassette.api.lifecycle.Supervisor supervisor = context.getService(context.getServiceReference(org.hassette.api.lifecycle.Supervisor.class));
+        supervisor.restartNow("websocket");
+        Await.until("restarted once", WAIT, () -> supervisor.state("websocket").map(x -> x.totalRestarts() == 1).orElse(false));
+        Await.until("the new instance waits for Home Assistant too", WAIT,
+                () -> "Home Assistant".equals(status("websocket").get(ResourceProperties.WAITING_ON)));
+        // a negative observation, so a fixed window: three readiness timeouts in which a charged restart
+        // would have shown as a budget use, a planned retry or a second restart
+        long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (System.nanoTime() < end) {
+            org.hassette.api.lifecycle.SupervisionState st = supervisor.state("websocket").orElseThrow();
+            assertEquals(0, st.restartsInWindow(), "charged while waiting for HA: " + st);
+            assertEquals(1, st.totalRestarts(), st.toString());
+            assertNull(st.verdict(), st.toString());
+            Thread.sleep(50);
+        }
+        // HA comes back on its port: the restarted connection follows by itself
+        sim = HaSimulator.builder().token(token).port(port).build().start();
+        awaitService(HomeAssistantConnection.class);
+        Await.until("ready, nothing waited for", WAIT, () -> Boolean.TRUE.equals(status("websocket").get(ResourceProperties.READY))
+                && status("websocket").get(ResourceProperties.WAITING_ON) == null);
+        assertEquals(1, supervisor.state("websocket").orElseThrow().totalRestarts());
+    }
+
+    @Test
     void rejectedTokenIsNotReadyWithReasonAndNeverRegistered() throws Exception {
         startSimulator(5);
         sim.rejectAuth(true);

@@ -33,6 +33,8 @@ public final class ResourceLifecycle implements ResourceStatusService, AutoClose
     private volatile StatusRecord record;
     private ServiceRegistration<ResourceStatusService> statusRegistration;
     private ServiceRegistration<?> readyRegistration;
+    /** What outside the platform the resource waits for ({@link #waitingOn}), or {@code null}. */
+    private volatile String waitingOn;
 
     private ResourceLifecycle(BundleContext context, String name, ResourceRole role, Class<?> provides, Clock clock) {
         this.context = Objects.requireNonNull(context, "context");
@@ -85,6 +87,7 @@ public final class ResourceLifecycle implements ResourceStatusService, AutoClose
     public void running(String reason) {
         lock.lock();
         try {
+            waitingOn = null;
             withdrawReadiness(reason);
             if (record.status() != ResourceStatus.RUNNING) {
                 toRunning(reason);
@@ -104,6 +107,7 @@ public final class ResourceLifecycle implements ResourceStatusService, AutoClose
     public <S> void ready(Class<S> type, S service, Map<String, ?> properties, String reason) {
         lock.lock();
         try {
+            waitingOn = null;
             if (record.status() != ResourceStatus.RUNNING) {
                 toRunning(reason);
             }
@@ -125,6 +129,7 @@ public final class ResourceLifecycle implements ResourceStatusService, AutoClose
     public void ready(String reason) {
         lock.lock();
         try {
+            waitingOn = null;
             if (record.status() != ResourceStatus.RUNNING) {
                 toRunning(reason);
             }
@@ -138,11 +143,46 @@ public final class ResourceLifecycle implements ResourceStatusService, AutoClose
     public void notReady(String reason) {
         lock.lock();
         try {
+            waitingOn = null;
             withdrawReadiness(reason);
             publish(record.withReadiness(false, reason, clock.instant()));
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Running and not ready because something outside the platform is not there yet, e.g. Home
+     * Assistant being down or a token being rejected: the resource retries by itself and needs no
+     * restart. The watcher does not charge a restart that ends in this state as failed (a restart
+     * cannot bring Home Assistant back). It holds until the next change of status or readiness;
+     * {@link #reason} keeps it.
+     *
+     * @param party what is waited for, in a few words, e.g. {@code "Home Assistant"}
+     * @since 1.3
+     */
+    public void waitingOn(String party, String reason) {
+        Objects.requireNonNull(party, "party");
+        lock.lock();
+        try {
+            withdrawReadiness(reason);
+            if (record.status() != ResourceStatus.RUNNING) {
+                toRunning(reason);
+            }
+            waitingOn = party;
+            publish(record.withReadiness(false, reason, clock.instant()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * What the resource is waiting for outside the platform ({@link #waitingOn}), or {@code null}.
+     *
+     * @since 1.3
+     */
+    public String waitingOn() {
+        return waitingOn;
     }
 
     /** Updates the human reason without changing status or readiness (progress such as "attempt 3/5"). */
@@ -198,6 +238,7 @@ public final class ResourceLifecycle implements ResourceStatusService, AutoClose
             if (statusRegistration == null) {
                 return;
             }
+            waitingOn = null;
             withdrawReadiness("stopping");
             if (record.status() != ResourceStatus.STOPPED && StatusTransitions.isAllowed(record.status(), ResourceStatus.STOPPED)) {
                 publish(record.transition(ResourceStatus.STOPPED, false, "stopped", null, clock.instant()));
@@ -224,6 +265,7 @@ public final class ResourceLifecycle implements ResourceStatusService, AutoClose
     private void transition(ResourceStatus next, boolean ready, String reason, Throwable error) {
         lock.lock();
         try {
+            waitingOn = null;
             if (!ready) {
                 withdrawReadiness(reason);
             }
@@ -274,6 +316,10 @@ public final class ResourceLifecycle implements ResourceStatusService, AutoClose
         p.put(ResourceProperties.REASON, r.reason());
         if (r.exception() != null) {
             p.put(ResourceProperties.EXCEPTION, r.exception());
+        }
+        String party = waitingOn;
+        if (party != null && !r.ready()) {
+            p.put(ResourceProperties.WAITING_ON, party);
         }
         if (provides != null) {
             p.put(ResourceProperties.PROVIDES, provides);

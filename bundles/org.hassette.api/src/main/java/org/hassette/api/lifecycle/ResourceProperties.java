@@ -22,6 +22,13 @@ public final class ResourceProperties {
      * component property, so a component waiting on that interface can be traced to this resource.
      */
     public static final String PROVIDES = "hassette.provides";
+    /**
+     * What outside the platform a running, not-ready resource waits for (e.g. {@code Home Assistant});
+     * absent otherwise. See {@link ResourceLifecycle#waitingOn(String, String)}.
+     *
+     * @since 1.3
+     */
+    public static final String WAITING_ON = "hassette.waiting.on";
 
     /** EventAdmin topic prefix of status transitions: {@code org/hassette/resource/<STATUS>}. */
     public static final String TOPIC_PREFIX = "org/hassette/resource/";

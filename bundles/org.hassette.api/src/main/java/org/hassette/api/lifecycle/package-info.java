@@ -7,7 +7,7 @@
  * resource is not necessarily ready.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.hassette.api.lifecycle;
 
 import org.osgi.annotation.bundle.Export;

@@ -104,6 +104,10 @@ final class SupervisionEngine {
         int totalRestarts;
         long generation;
         boolean ready;
+        /** What outside the platform it says it waits for while running and not ready, or {@code null}. */
+        String waitingOn;
+        /** The reason of its last status, for the log. */
+        String lastReason;
         Instant nextAttemptAt;
         ResourceStatus verdict;
         String lastFailure;
@@ -143,7 +147,15 @@ final class SupervisionEngine {
 
     /** A core resource's status service changed (or appeared). */
     void onStatus(String resource, ResourceStatus status, boolean ready, String reason, String exception) {
-        executor.execute(() -> handleStatus(resource, null, status, ready, reason, exception));
+        onStatus(resource, status, ready, reason, exception, null);
+    }
+
+    /**
+     * A core resource's status service changed; {@code waitingOn} names what outside the platform it
+     * waits for (Home Assistant), or is {@code null}.
+     */
+    void onStatus(String resource, ResourceStatus status, boolean ready, String reason, String exception, String waitingOn) {
+        executor.execute(() -> handleStatus(resource, null, status, ready, reason, exception, waitingOn));
     }
 
     /** The status service of {@code resource} went away (component deactivated or restarting). */
@@ -152,6 +164,7 @@ final class SupervisionEngine {
             Supervised s = resources.get(resource);
             if (s != null) {
                 s.ready = false;
+                s.waitingOn = null; // said by the instance that is gone
                 s.policyStale = true;
                 publish(s);
             }
@@ -212,15 +225,26 @@ final class SupervisionEngine {
         }).get(5, TimeUnit.SECONDS);
     }
 
+    /** For tests: where supervision of a resource stands ({@code null} when it is not known). */
+    Phase phase(String resource) throws Exception {
+        return executor.submit(() -> {
+            Supervised s = resources.get(resource);
+            return s == null ? null : s.phase;
+        }).get(5, TimeUnit.SECONDS);
+    }
+
     // ---- decisions (executor thread) ----
 
-    private void handleStatus(String resource, String component, ResourceStatus status, boolean ready, String reason, String exception) {
+    private void handleStatus(String resource, String component, ResourceStatus status, boolean ready, String reason, String exception,
+            String waitingOn) {
         Supervised s = supervised(resource, component);
         if (s.policyStale) {
             s.policyStale = false;
             policy(s);
         }
         s.ready = ready;
+        s.waitingOn = ready || status != ResourceStatus.RUNNING ? null : waitingOn;
+        s.lastReason = reason;
         ResourceStatus previous = s.lastStatus;
         s.lastStatus = status;
         if (ready) {
@@ -339,6 +363,7 @@ final class SupervisionEngine {
         s.phase = Phase.RESTARTING;
         s.nextAttemptAt = null;
         s.totalRestarts++;
+        s.waitingOn = null; // only the restarted instance can say it again
         long gen = ++s.generation;
         publish(s);
         CompletionStage<Void> done;
@@ -372,6 +397,14 @@ final class SupervisionEngine {
         s.pending = executor.schedule(() -> {
             if (s.generation == gen && s.phase == Phase.AWAITING_READY) {
                 s.phase = Phase.IDLE;
+                if (s.waitingOn != null) {
+                    // it works and retries by itself; what it lacks is outside, and another restart
+                    // cannot bring it back. Readiness still resets the budget; a later failure is charged.
+                    LOG.info("'{}' is running after {} and waits for {} ({}); not charged as a failed restart",
+                            s.resource, s.restartCause, s.waitingOn, s.lastReason);
+                    publish(s);
+                    return;
+                }
                 failure(s, "not ready within " + p.readinessTimeout().toSeconds() + " s after " + s.restartCause
                         + " (running is not ready)", null);
             }
@@ -381,7 +414,7 @@ final class SupervisionEngine {
         if (failed != null) {
             failure(s, "activation failed: " + failed, errorType(failed));
         } else if (s.ready) {
-            handleStatus(s.resource, s.component, ResourceStatus.RUNNING, true, "ready", null);
+            handleStatus(s.resource, s.component, ResourceStatus.RUNNING, true, "ready", null, null);
         }
     }
 

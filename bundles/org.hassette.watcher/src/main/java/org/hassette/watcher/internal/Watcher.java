@@ -273,7 +273,8 @@ public class Watcher implements Supervisor {
                 return;
             }
             engine.onStatus(resource, status, Boolean.TRUE.equals(ref.getProperty(ResourceProperties.READY)),
-                    String.valueOf(ref.getProperty(ResourceProperties.REASON)), (String) ref.getProperty(ResourceProperties.EXCEPTION));
+                    String.valueOf(ref.getProperty(ResourceProperties.REASON)), (String) ref.getProperty(ResourceProperties.EXCEPTION),
+                    (String) ref.getProperty(ResourceProperties.WAITING_ON));
         }
     }
 

@@ -153,6 +153,37 @@ class SupervisionEngineTest {
     }
 
     @Test
+    void aRestartThatEndsWaitingForHomeAssistantIsNotChargedAndReadinessLaterResetsTheBudget() {
+        policy.put("hassette.restart.budget", 5);
+        engine.onStatus("ws", RUNNING, false, "connection refused (attempt 2, next in 1 s)", null, "Home Assistant");
+        engine.restartNow("ws"); // an operator's restart during an HA outage
+        await("operator restart", () -> restarts.size() == 1);
+        await("awaiting readiness", () -> phase("ws") == SupervisionEngine.Phase.AWAITING_READY);
+        // the restarted instance retries by itself and says what it waits for
+        engine.onStatus("ws", RUNNING, false, "connection refused (attempt 1, next in 100 ms)", null, "Home Assistant");
+        await("the readiness timeout passed", () -> phase("ws") == SupervisionEngine.Phase.IDLE);
+        SupervisionState s = state("ws");
+        assertEquals(0, s.restartsInWindow(), "waiting for HA is not a failed restart");
+        assertNull(s.verdict());
+        assertNull(s.lastFailure());
+        assertEquals(1, restarts.size(), "no further restart: " + restarts);
+
+        engine.onStatus("ws", FAILED, false, "broken", null); // a real failure afterwards is charged as usual
+        await("charged", () -> engine.state("ws").map(x -> x.restartsInWindow() == 1).orElse(false));
+        await("restarted", () -> restarts.size() == 2);
+    }
+
+    @Test
+    void waitingSaidByTheInstanceBeforeARestartDoesNotExcuseTheNewOne() {
+        engine.onStatus("ws", RUNNING, false, "connection refused", null, "Home Assistant");
+        engine.restartNow("ws");
+        await("operator restart", () -> restarts.size() == 1);
+        engine.onStatus("ws", RUNNING, false, "starting", null); // the new instance waits for nothing outside
+        await("charged after the readiness timeout", () -> engine.state("ws").map(x -> x.restartsInWindow() == 1).orElse(false));
+        assertTrue(state("ws").lastFailure().contains("not ready within 1 s"), state("ws").lastFailure());
+    }
+
+    @Test
     void duplicateFailureSignalsChargeOnce() {
         policy.put("hassette.restart.backoff.base.ms", 300L);
         policy.put("hassette.restart.backoff.max.ms", 300L);
@@ -366,6 +397,14 @@ class SupervisionEngineTest {
 
     private SupervisionState state(String resource) {
         return engine.state(resource).orElseThrow(() -> new AssertionError("no state for " + resource));
+    }
+
+    private SupervisionEngine.Phase phase(String resource) {
+        try {
+            return engine.phase(resource);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     private void awaitIdle() {

@@ -220,6 +220,9 @@ public class HomeAssistantWebsocket {
             String reason;
             boolean authFailed = false;
             boolean retryAtOnce = false;
+            // what outside the platform this attempt waits for; null when the fault is ours (the watcher
+            // may then charge a restart that ends here as failed)
+            String waitingFor = "Home Assistant";
             Endpoint endpoint = null;
             try {
                 HomeAssistantEndpoint demo = configuredUrl() == null ? fallback : null;
@@ -266,11 +269,13 @@ public class HomeAssistantWebsocket {
                 reason = HaSession.describe(e);
             } catch (ConfigurationException e) {
                 reason = e.getMessage();
+                waitingFor = "its configuration";
             } catch (RuntimeException | Error e) {
                 // also an Error (OutOfMemoryError, StackOverflowError): this thread is the connection; if it
                 // died, HomeAssistantConnection would stay registered with nobody reading. Abort the session,
                 // withdraw readiness with the reason, back off and reconnect.
                 reason = "unexpected error: " + e;
+                waitingFor = null;
                 LOG.warn("Unexpected error in the Home Assistant connection", e);
                 HaSession s = current;
                 if (s != null) {
@@ -288,7 +293,11 @@ public class HomeAssistantWebsocket {
             }
             String full = retryAtOnce ? reason + " (reconnecting now)"
                     : reason + " (attempt " + Math.max(1, attempt) + ", next in " + Backoff.format(delay) + ")";
-            lifecycle.notReady(full);
+            if (waitingFor != null) {
+                lifecycle.waitingOn(authFailed ? "a valid Home Assistant token" : waitingFor, full);
+            } else {
+                lifecycle.notReady(full);
+            }
             String kind = reason.split(":")[0];
             if (!kind.equals(lastReasonKind) || attempt % 10 == 0) {
                 log.warn("Home Assistant not available: " + full);

@@ -58,6 +58,9 @@ final class SimulatedHome implements AutoCloseable {
         p.put("token.file", tokenFile.toString());
         p.put("reconnect.base.ms", 100L);
         p.put("reconnect.max.ms", 500L);
+        // a test that rejects auth for a moment must not wait out the default minute: the reconnect can
+        // authenticate before the test lets auth through again (AppDependencyIT failed so under load)
+        p.put("auth.retry.ms", 300L);
         c.update(p);
         Await.until("core ready", WAIT, () -> Readiness.conditionRegistered(context));
         Await.until("the bus bound the state cache", WAIT,

@@ -221,6 +221,7 @@ class BusSchedulerFelixIT {
         // job listing with status and next run
         Await.until("the sun job is planned from Home Assistant's location (" + jobs() + ")", WAIT,
                 () -> job("sunset").status() == JobStatus.SCHEDULED);
+        Await.until("the runIn run recorded", WAIT, () -> job("runIn").lastOutcome().isPresent()); // after its body returned
         Map<String, JobInfo> jobs = jobs();
         assertEquals(java.util.Set.of("runIn", "cron", "alarm", "sunset", "manual", "later"), jobs.keySet());
         assertEquals(JobStatus.COMPLETED, jobs.get("runIn").status());

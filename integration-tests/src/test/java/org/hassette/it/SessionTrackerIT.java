@@ -202,8 +202,10 @@ class SessionTrackerIT {
         config.update(new Hashtable<>(Map.of("heartbeat.interval.seconds", 1)));
         // Config Admin hands the change to the component on its own thread: wait until it was applied. (A
         // heartbeat after the session's start proves nothing here: at the default 10 s one may have come already.)
-        Await.until("the new interval applied", WAIT,
-                () -> Platform.status(context, "session") != null && Platform.status(context, "session").reason().contains("heartbeat every 1 s"));
+        Await.until("the new interval applied", WAIT, () -> {
+            StatusRecord now = Platform.status(context, "session");
+            return now != null && now.reason().contains("heartbeat every 1 s");
+        });
         String applied = rowNow(id).get("last_heartbeat_at");
         Await.until("a heartbeat after " + applied, WAIT,
                 () -> rowNow(id).get("last_heartbeat_at").compareTo(applied) > 0);

@@ -73,11 +73,12 @@ class NewAppE2ETest {
 
             exec(home, "hassette:call switch.turn_off entity_id=switch.kitchen_plug");
             exec(home, "hassette:call input_boolean.turn_off entity_id=input_boolean.kitchen_guest_mode");
-            p.await("switch.kitchen_plug off", Duration.ofSeconds(15),
+            // each look is a new ./hassette exec JVM, which can take seconds on a busy machine
+            p.await("switch.kitchen_plug off", Duration.ofSeconds(60),
                     () -> exec(home, "hassette:state switch.kitchen_plug").startsWith("switch.kitchen_plug = off"));
             exec(home, "hassette:call input_boolean.turn_on entity_id=input_boolean.kitchen_guest_mode");
-            p.awaitOutput("input_boolean.kitchen_guest_mode is on: turned switch.kitchen_plug on", Duration.ofSeconds(15));
-            p.await("switch.kitchen_plug on", Duration.ofSeconds(15),
+            p.awaitOutput("input_boolean.kitchen_guest_mode is on: turned switch.kitchen_plug on", Duration.ofSeconds(60));
+            p.await("switch.kitchen_plug on", Duration.ofSeconds(60),
                     () -> exec(home, "hassette:state switch.kitchen_plug").startsWith("switch.kitchen_plug = on"));
             assertEquals(0, p.terminate(Duration.ofSeconds(30)), p.output());
         }

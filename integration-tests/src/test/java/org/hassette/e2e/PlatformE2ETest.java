@@ -62,7 +62,8 @@ class PlatformE2ETest {
             PlatformProcess.Result call = PlatformProcess.exec(home, "hassette:call light.turn_off entity_id=" + lightId);
             assertEquals(0, call.code(), call.err());
             assertTrue(call.out().startsWith("called light.turn_off (context "), call.out());
-            p.await(lightId + " off in the state cache", Duration.ofSeconds(10), () -> {
+            // each look is a new ./hassette exec JVM, which can take seconds on a busy machine
+            p.await(lightId + " off in the state cache", Duration.ofSeconds(60), () -> {
                 try {
                     return PlatformProcess.exec(home, "hassette:state " + lightId).out().startsWith(lightId + " = off");
                 } catch (Exception e) {

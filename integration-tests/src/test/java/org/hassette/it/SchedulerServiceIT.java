@@ -61,8 +61,14 @@ class SchedulerServiceIT {
         var c = configAdmin.getConfiguration("org.hassette.scheduler", "?");
         if (c.getProperties() != null) {
             c.delete();
-            Await.until("scheduler back with its default configuration", WAIT,
-                    () -> scheduler() != null && scheduler().location().isEmpty());
+            // SCR applies the deletion on its own thread: until it has, the instance of this test is still the
+            // registered one (and may have no location either), and the next test would see it replaced under it
+            Await.until("scheduler component without its configuration", WAIT,
+                    () -> Components.configurationPid(scr, "org.hassette.scheduler") == null);
+            Await.until("scheduler back with its default configuration", WAIT, () -> {
+                Scheduler now = scheduler(); // once: it may go away between two lookups
+                return now != null && now.location().isEmpty();
+            });
             Await.until("scheduler ready", WAIT, () -> Platform.isReady(context, "scheduler"));
         }
     }
@@ -164,6 +170,8 @@ class SchedulerServiceIT {
         home.sim.setState("input_datetime.it_ss_alarm", soon.toOffsetDateTime().toString(), Map.of());
         Await.until("the job ran at the changed time", WAIT, () -> ran.size() == 1);
         Await.until("waiting for the next value", WAIT, () -> alarm.status() == JobStatus.WAITING);
+        // WAITING is set when the run is handed to a worker; the run is recorded after the job body returned
+        Await.until("the run recorded", WAIT, () -> alarm.info().lastRun().isPresent());
         assertFalse(alarm.info().lastRun().orElseThrow().at().isBefore(soon.toInstant()), "not before the entity's time");
         home.sim.setState("input_datetime.it_ss_alarm", "unavailable", Map.of());
         assertEquals(1, ran.size());

@@ -62,6 +62,11 @@ final class SimulatedHome implements AutoCloseable {
         // authenticate before the test lets auth through again (AppDependencyIT failed so under load)
         p.put("auth.retry.ms", 300L);
         c.update(p);
+        // the previous test's home may not be gone yet (Config Admin and the reader notice on their own threads):
+        // readiness only counts once the connection is to this simulator
+        Await.until("the websocket connected to this simulator on port " + sim.port(), WAIT,
+                () -> Boolean.TRUE.equals(property("websocket", ResourceProperties.READY))
+                        && String.valueOf(property("websocket", ResourceProperties.REASON)).contains(":" + sim.port() + "/"));
         Await.until("core ready", WAIT, () -> Readiness.conditionRegistered(context));
         Await.until("the bus bound the state cache", WAIT,
                 () -> String.valueOf(property("bus", ResourceProperties.REASON)).contains("from the state cache"));

@@ -68,6 +68,9 @@ class SupervisionIT {
         return ref == null ? null : context.getService(ref);
     }
 
+    /** How late a timer may fire on a loaded 2-core CI machine without the policy being wrong. */
+    private static final long SCHEDULING_SLACK_MS = 200;
+
     private final CountingSessions sessions = new CountingSessions();
     private ServiceRegistration<SessionTracker> sessionsReg;
     private final List<String> enabled = new ArrayList<>();
@@ -103,7 +106,7 @@ class SupervisionIT {
         Await.until("probe.flaky ready (its service registered)", Duration.ofSeconds(20),
                 () -> context.getServiceReference(Probes.ProbeService.class) != null);
         assertEquals(4, Probes.attempts(Probes.FLAKY).size(), "3 failures + 1 success");
-        Await.until("budget reset after readiness", Duration.ofSeconds(5),
+        Await.until("budget reset after readiness", Duration.ofSeconds(20),
                 () -> state(Probes.FLAKY) != null && state(Probes.FLAKY).restartsInWindow() == 0);
         SupervisionState s = state(Probes.FLAKY);
         assertEquals(3, s.totalRestarts() - restartsBefore);
@@ -119,7 +122,7 @@ class SupervisionIT {
         assertEquals(2, s.totalRestarts(), "budget 2: two restarts, both RUNNING without readiness, both charged");
         assertEquals(2, s.restartsInWindow(), "RUNNING never reset the budget");
         assertTrue(s.lastFailure().contains("budget exhausted"), s.lastFailure());
-        Await.until("component disabled once given up", Duration.ofSeconds(5),
+        Await.until("component disabled once given up", Duration.ofSeconds(20),
                 () -> !scr.isComponentEnabled(description(Probes.NEVER_READY)));
         assertTrue(sessions.crashes.get() == 0 && !shuttingDown(), "a temporary resource never stops the platform");
     }
@@ -135,7 +138,7 @@ class SupervisionIT {
         try {
             enable(Probes.PERMANENT);
             Await.until("fatal shutdown", Duration.ofSeconds(20), () -> shuttingDown());
-            Await.until("session finalized", Duration.ofSeconds(5), () -> sessions.finalized.get() == 1);
+            Await.until("session finalized", Duration.ofSeconds(20), () -> sessions.finalized.get() == 1);
         } finally {
             handler.unregister();
         }
@@ -165,7 +168,7 @@ class SupervisionIT {
                 () -> serviceCount(Probes.ProbeService.class) == 2);
         Probes.crashTogether.countDown();
         Await.until("fatal shutdown", Duration.ofSeconds(10), () -> shuttingDown());
-        Await.until("session finalized", Duration.ofSeconds(5), () -> sessions.finalized.get() >= 1);
+        Await.until("session finalized", Duration.ofSeconds(20), () -> sessions.finalized.get() >= 1);
         Await.until("both crashes reached the coordinator", Duration.ofSeconds(10),
                 () -> state(Probes.CRASH_A) != null && state(Probes.CRASH_B) != null
                         && state(Probes.CRASH_A).verdict() == ResourceStatus.CRASHED && state(Probes.CRASH_B).verdict() == ResourceStatus.CRASHED);
@@ -183,7 +186,7 @@ class SupervisionIT {
         Await.until("probe.crashonstop ready", Duration.ofSeconds(10), () -> context.getServiceReference(Probes.ProbeService.class) != null);
         enable(Probes.PERMANENT);
         Await.until("fatal shutdown", Duration.ofSeconds(20), () -> shuttingDown());
-        Await.until("session finalized", Duration.ofSeconds(5), () -> sessions.finalized.get() == 1);
+        Await.until("session finalized", Duration.ofSeconds(20), () -> sessions.finalized.get() == 1);
         // the framework stop deactivates every component; this harness keeps its framework (stop_framework=false),
         // so the test stops the probe the way the framework would, and it crashes on its way down
         scr.disableComponent(description(Probes.CRASH_ON_STOP)).getValue();
@@ -385,19 +388,20 @@ class SupervisionIT {
             table.append(attempt).append(": ").append(String.format("%.1f, %d, %.1f", nominal, planned, measured)).append('\n');
             assertEquals(i + 1, attempt, "restarts in order");
             assertEquals((long) nominal, planned, 1, "the planned delay is the policy's");
-            if (measured < nominal - 1 || measured > nominal * 1.25) {
+            // never early; within 10 %, but one timer may fire late by up to 200 ms more: on a loaded 2-core
+            // machine the OS or a GC pause can hold a woken thread back (seen once: 707 -> 788 ms). The planned
+            // delay is checked exactly above; two late timers would be a pattern, which is the watcher's doing.
+            if (measured < nominal - 1 || measured > nominal * 1.10 + SCHEDULING_SLACK_MS) {
                 outside.add("restart " + attempt + ": " + String.format("%.1f ms, nominal %.1f ms", measured, nominal));
             } else if (measured > nominal * 1.10) {
                 late.add("restart " + attempt + ": " + String.format("%.1f ms, nominal %.1f ms", measured, nominal));
             }
         }
         java.nio.file.Files.writeString(java.nio.file.Paths.get(context.getProperty("hassette.home")).getParent().resolve("backoff-timings.txt"), table);
-        // never early, and within 10 %; one timer that fired up to 25 % late is let through: on a loaded
-        // 2-core machine the OS can hold a woken thread for tens of ms (seen once at 707 -> 788 ms). Two
-        // late ones would be a pattern, which is the watcher's doing.
-        assertEquals(List.of(), outside, "every restart never early and within 25 % of the policy:\n" + table);
+        assertEquals(List.of(), outside, "every restart never early and within 10 % (+" + SCHEDULING_SLACK_MS + " ms) of the policy:\n"
+                + table);
         assertTrue(late.size() <= 1, "every restart but at most one within 10 % of the policy: " + late + "\n" + table);
-        Await.until("budget reset", Duration.ofSeconds(5), () -> state(Probes.BACKOFF).restartsInWindow() == 0);
+        Await.until("budget reset", Duration.ofSeconds(20), () -> state(Probes.BACKOFF).restartsInWindow() == 0);
         assertEquals(25, state(Probes.BACKOFF).totalRestarts() - restartsBefore);
         long growth = usedHeapAfterGc() - heapBefore;
         assertTrue(growth < 8 * 1024 * 1024, "heap grew by " + growth + " bytes over 25 restarts");

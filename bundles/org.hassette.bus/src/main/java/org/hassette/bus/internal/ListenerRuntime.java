@@ -282,7 +282,7 @@ final class ListenerRuntime<E> implements Subscription {
                 }
             }
             try {
-                call(c.event(), c.once());
+                call(c.event(), c.once(), null);
             } catch (RuntimeException | Error unexpected) {
                 log.error("Event bus listener '{}' failed internally", name, unexpected);
             }
@@ -414,7 +414,8 @@ final class ListenerRuntime<E> implements Subscription {
                 }
                 executor.execute(() -> {
                     try {
-                        call(event, once);
+                        // free again before the call's record is out: an event after the record is not skipped
+                        call(event, once, () -> running.set(false));
                     } finally {
                         running.set(false);
                     }
@@ -425,7 +426,7 @@ final class ListenerRuntime<E> implements Subscription {
                 if (c != null) {
                     c.abort(Outcome.CANCELLED);
                 }
-                executor.execute(() -> call(event, once));
+                executor.execute(() -> call(event, once, null));
             }
         }
     }
@@ -455,8 +456,11 @@ final class ListenerRuntime<E> implements Subscription {
         return true;
     }
 
-    /** One handler call with time limit, accounting, error report and telemetry. */
-    private void call(E event, boolean once) {
+    /**
+     * One handler call with time limit, accounting, error report and telemetry; {@code handlerReturned}
+     * (or null) runs as soon as the handler has returned, before the error report and the record.
+     */
+    private void call(E event, boolean once, Runnable handlerReturned) {
         Thread self = Thread.currentThread();
         synchronized (gate) {
             if (cancelled.get() && !once) {
@@ -465,7 +469,7 @@ final class ListenerRuntime<E> implements Subscription {
             calling.add(self);
         }
         try {
-            callAdmitted(event);
+            callAdmitted(event, handlerReturned);
         } finally {
             synchronized (gate) {
                 calling.remove(self);
@@ -477,7 +481,7 @@ final class ListenerRuntime<E> implements Subscription {
         }
     }
 
-    private void callAdmitted(E event) {
+    private void callAdmitted(E event, Runnable handlerReturned) {
         invoked.incrementAndGet();
         Invocation inv = new Invocation(Thread.currentThread());
         current = inv;
@@ -495,6 +499,9 @@ final class ListenerRuntime<E> implements Subscription {
             }
         }
         Outcome aborted = inv.finish();
+        if (handlerReturned != null) {
+            handlerReturned.run();
+        }
         Outcome outcome;
         if (aborted == Outcome.TIMEOUT) {
             outcome = Outcome.TIMEOUT;

@@ -27,6 +27,8 @@ class SupervisionEngineTest {
     private final List<String> fatals = new CopyOnWriteArrayList<>();
     private volatile String activationFailure;
     private volatile boolean shuttingDown;
+    /** What a restart returns; null: a restart that completes at once. */
+    private volatile CompletableFuture<Void> restartOutcome;
     /** Verdicts and fatal requests, in the order the engine made them. */
     private final List<String> calls = new CopyOnWriteArrayList<>();
     /** The counts the engine reported through {@code tracking}. */
@@ -34,13 +36,14 @@ class SupervisionEngineTest {
     private final Map<String, Object> policy = new HashMap<>(Map.of(
             "hassette.restart.backoff.base.ms", 10L, "hassette.restart.backoff.jitter", 0.0,
             "hassette.restart.backoff.multiplier", 2.0, "hassette.restart.backoff.max.ms", 40L,
-            "hassette.restart.readiness.timeout.seconds", 1, "hassette.restart.budget", 3));
+            "hassette.restart.readiness.timeout.seconds", 60, "hassette.restart.budget", 3));
 
     private final SupervisionEngine engine = new SupervisionEngine(executor, new SupervisionEngine.Actions() {
         @Override
         public CompletionStage<Void> restart(String component) {
             restarts.add(component);
-            return CompletableFuture.completedFuture(null);
+            CompletableFuture<Void> outcome = restartOutcome;
+            return outcome != null ? outcome : CompletableFuture.completedFuture(null);
         }
 
         @Override
@@ -103,11 +106,13 @@ class SupervisionEngineTest {
     }
 
     @Test
-    void aRestartPlannedBeforeTheShutdownIsNotIssuedAfterIt() {
+    void aRestartPlannedBeforeTheShutdownIsNotIssuedAfterIt() throws Exception {
         policy.put("hassette.restart.backoff.base.ms", 300L);
         engine.onStatus("db", FAILED, false, "disk full", null);
-        await("restart planned", () -> engine.state("db").map(x -> x.nextAttemptAt() != null).orElse(false));
-        shuttingDown = true;
+        // on the engine's thread right after the failure step, so surely before the restart planned 300 ms later
+        executor.execute(() -> shuttingDown = true);
+        awaitIdle();
+        assertEquals(List.of(300L), engine.plannedDelays("db"), "a restart was planned before the shutdown request");
         // the planned time comes, the engine looks and refuses (it clears the planned attempt)
         await("planned restart refused", () -> engine.state("db").map(x -> x.nextAttemptAt() == null).orElse(false));
         assertTrue(restarts.isEmpty(), "the planned restart was dropped: " + restarts);
@@ -143,8 +148,11 @@ class SupervisionEngineTest {
     @Test
     void runningWithoutReadinessCountsAsFailedRestart() {
         policy.put("hassette.restart.budget", 5);
+        policy.put("hassette.restart.readiness.timeout.seconds", 1);
         engine.onStatus("ws", FAILED, false, "auth_invalid", null);
         await("first restart", () -> restarts.size() == 1);
+        // the second restart never completes, so no readiness timer charges a third time while we look
+        restartOutcome = new CompletableFuture<>();
         engine.onStatus("ws", RUNNING, false, "connecting", null); // RUNNING is not ready: no reset
         await("second restart after the readiness timeout", () -> restarts.size() == 2);
         SupervisionState s = state("ws");
@@ -155,6 +163,7 @@ class SupervisionEngineTest {
     @Test
     void aRestartThatEndsWaitingForHomeAssistantIsNotChargedAndReadinessLaterResetsTheBudget() {
         policy.put("hassette.restart.budget", 5);
+        policy.put("hassette.restart.readiness.timeout.seconds", 1);
         engine.onStatus("ws", RUNNING, false, "connection refused (attempt 2, next in 1 s)", null, "Home Assistant");
         engine.restartNow("ws"); // an operator's restart during an HA outage
         await("operator restart", () -> restarts.size() == 1);
@@ -175,6 +184,7 @@ class SupervisionEngineTest {
 
     @Test
     void waitingSaidByTheInstanceBeforeARestartDoesNotExcuseTheNewOne() {
+        policy.put("hassette.restart.readiness.timeout.seconds", 1);
         engine.onStatus("ws", RUNNING, false, "connection refused", null, "Home Assistant");
         engine.restartNow("ws");
         await("operator restart", () -> restarts.size() == 1);
@@ -291,8 +301,9 @@ class SupervisionEngineTest {
 
     @Test
     void pendingRestartsStopWithTheWatcher() throws Exception {
-        policy.put("hassette.restart.backoff.base.ms", 300L);
-        policy.put("hassette.restart.backoff.max.ms", 300L);
+        // long enough that no stalled test thread sees the restart issued before it stops the executor
+        policy.put("hassette.restart.backoff.base.ms", 3000L);
+        policy.put("hassette.restart.backoff.max.ms", 3000L);
         engine.onStatus("db", FAILED, false, "x", null);
         await("restart planned", () -> engine.state("db").map(st -> st.nextAttemptAt() != null).orElse(false));
         executor.shutdownNow(); // what Watcher.deactivate does
@@ -305,9 +316,10 @@ class SupervisionEngineTest {
         policy.put("hassette.restart.backoff.base.ms", 400L);
         policy.put("hassette.restart.backoff.max.ms", 400L);
         engine.onStatus("db", FAILED, false, "bad value in its configuration", null);
-        await("restart planned", () -> engine.state("db").map(st -> st.nextAttemptAt() != null).orElse(false));
+        // queued right behind the failure, so it is handled long before the planned restart is due
         engine.onStatus("db", RUNNING, true, "open", null); // the operator fixed the file; SCR re-created it
         awaitIdle();
+        assertEquals(List.of(400L), engine.plannedDelays("db"), "a restart was planned");
         assertNull(state("db").nextAttemptAt());
         assertEquals(0, state("db").restartsInWindow());
         // the single-threaded executor runs this after the moment the dropped restart was due

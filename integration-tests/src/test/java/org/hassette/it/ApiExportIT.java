@@ -19,13 +19,13 @@ class ApiExportIT {
     BundleContext context;
 
     @Test
-    void lifecyclePackageIsExportedAtVersion1_2() {
+    void lifecyclePackageIsExportedAtVersion1_3() {
         Bundle api = bundle("org.hassette.api");
         List<BundleCapability> exports = api.adapt(BundleWiring.class).getCapabilities("osgi.wiring.package");
         BundleCapability lifecycle = exports.stream()
                 .filter(c -> "org.hassette.api.lifecycle".equals(c.getAttributes().get("osgi.wiring.package")))
                 .findFirst().orElseThrow(() -> new AssertionError("org.hassette.api.lifecycle is not exported"));
-        assertEquals(new Version(1, 2, 0), lifecycle.getAttributes().get("version"));
+        assertEquals(new Version(1, 3, 0), lifecycle.getAttributes().get("version"));
     }
 
     @Test

@@ -39,6 +39,15 @@ final class Readiness {
         props.put("required", required);
         props.put("startup.timeout.seconds", timeoutSeconds);
         config.update(props);
+        try {
+            awaitApplied(context, scr, timeoutSeconds, required);
+        } catch (AssertionError timedOut) {
+            throw new AssertionError(timedOut.getMessage() + " (Config Admin has " + Arrays.toString((String[]) config.getProperties().get("required"))
+                    + ", change count " + config.getChangeCount() + "; SCR has " + seen(context, scr) + ")", timedOut);
+        }
+    }
+
+    private static void awaitApplied(BundleContext context, ServiceComponentRuntime scr, long timeoutSeconds, String... required) {
         Await.until("readiness configuration " + Arrays.toString(required) + " applied", WAIT, () -> {
             for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs(bundle(context, "org.hassette.lifecycle"))) {
                 if (!Arrays.asList(d.configurationPid).contains(PID) || !scr.isComponentEnabled(d)) {
@@ -53,6 +62,21 @@ final class Readiness {
             }
             return true;
         });
+    }
+
+    /** What each lifecycle component with the readiness PID runs with now, for a failure message. */
+    private static String seen(BundleContext context, ServiceComponentRuntime scr) {
+        StringBuilder out = new StringBuilder();
+        for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs(bundle(context, "org.hassette.lifecycle"))) {
+            if (Arrays.asList(d.configurationPid).contains(PID)) {
+                out.append(d.name.substring(d.name.lastIndexOf('.') + 1)).append(scr.isComponentEnabled(d) ? "" : " (disabled)");
+                for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
+                    out.append(" state ").append(c.state).append(' ').append(Arrays.toString((String[]) c.properties.get("required")));
+                }
+                out.append("; ");
+            }
+        }
+        return out.toString();
     }
 
     /** Waits until {@code actual} supplies {@code expected}; the failure shows the last value seen. */

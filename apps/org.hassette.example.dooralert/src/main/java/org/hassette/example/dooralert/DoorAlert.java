@@ -20,6 +20,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * {@code open.for.seconds}: a persistent notification in Home Assistant by default, or any
  * {@code notify} service. When the door closes, the notification is dismissed and the time it was
  * open is logged. One instance per factory configuration of {@value #PID}.
+ *
+ * <p>Apps stop while Home Assistant reconnects and start again after it. The open-door listener is
+ * {@code immediate}, so a door that is already open is watched from its {@code last_changed}: the
+ * notification still comes 5 minutes after it opened, not 5 minutes after the restart. The store
+ * remembers which opening was notified, so a restart after the notification does not send it twice.
  */
 @Component(service = App.class, configurationPid = DoorAlert.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = DoorAlert.Config.class, factory = true)
@@ -56,15 +61,21 @@ public class DoorAlert implements App {
         }
         Duration limit = Duration.ofSeconds(config.open_for_seconds());
         for (String door : config.doors()) {
-            app.bus().onStateChange(door).to("on").holdFor(limit)
-                    .subscribe("open:" + door, (StateChange c) -> openTooLong(app, door, limit));
+            app.bus().onStateChange(door).to("on").holdFor(limit).immediate()
+                    .subscribe("open:" + door, (StateChange c) -> openTooLong(app, door, c, limit));
             app.bus().onStateChange(door).from("on").to("off")
                     .subscribe("closed:" + door, (StateChange c) -> closed(app, door, c, limit));
         }
         app.log().info("watching {} for staying open {} s", String.join(", ", config.doors()), limit.toSeconds());
     }
 
-    private void openTooLong(AppContext app, String door, Duration limit) {
+    private void openTooLong(AppContext app, String door, StateChange c, Duration limit) {
+        // one notification per opening, across restarts: the opening is known by its last_changed
+        String opening = c.newState() == null || c.newState().lastChanged() == null ? null : c.newState().lastChanged().toString();
+        if (opening != null && opening.equals(app.store().get(notifiedKey(door)).orElse(null))) {
+            app.log().info("{} is still open; it was notified before the app restarted", name(app, door));
+            return;
+        }
         String message = name(app, door) + " has been open for " + minutes(limit);
         app.log().info("{}: notifying via {}", message, config.notify_via());
         if (config.notify_via().equals("persistent_notification")) {
@@ -76,9 +87,13 @@ public class DoorAlert implements App {
             String service = dot < 0 ? config.notify_via() : config.notify_via().substring(dot + 1);
             app.ha().callService(domain, service, Target.NONE, Map.of("title", "Door open", "message", message), false);
         }
+        if (opening != null) {
+            app.store().put(notifiedKey(door), opening);
+        }
     }
 
     private void closed(AppContext app, String door, StateChange c, Duration limit) {
+        app.store().remove(notifiedKey(door));
         EntityState opened = c.oldState();
         if (opened == null || opened.lastChanged() == null || c.newState() == null || c.newState().lastChanged() == null) {
             return;
@@ -95,6 +110,10 @@ public class DoorAlert implements App {
 
     private static String name(AppContext app, String door) {
         return app.states().get(door).map(s -> s.attributes().get("friendly_name")).map(Object::toString).orElse(door);
+    }
+
+    private static String notifiedKey(String door) {
+        return "notified:" + door;
     }
 
     private static String notificationId(String door) {

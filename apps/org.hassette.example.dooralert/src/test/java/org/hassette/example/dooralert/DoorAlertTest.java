@@ -49,6 +49,40 @@ class DoorAlertTest {
     }
 
     @Test
+    void aRestartWhileTheDoorIsOpenKeepsTheTimeItOpened() {
+        kit.start(app(Map.of("doors", List.of("binary_sensor.front_door"))));
+        kit.simulateStateChange("binary_sensor.front_door", "on");
+        java.time.Instant opened = kit.clock().now();
+        kit.advance(Duration.ofMinutes(3));
+        // what the platform does while Home Assistant reconnects: the app stops, and its hold goes with it
+        kit.stop();
+        kit.start(app(Map.of("doors", List.of("binary_sensor.front_door"))));
+        kit.advance(Duration.ofMinutes(1).plusSeconds(59));
+        kit.ha().assertNoCalls();
+        kit.advance(Duration.ofSeconds(1));
+        ServiceCall call = kit.ha().assertCalled("persistent_notification", "create", null,
+                Map.of("message", "Front door has been open for 5 minutes"));
+        assertEquals(opened.plus(Duration.ofMinutes(5)), call.at(), "5 minutes after it opened, not after the restart");
+    }
+
+    @Test
+    void aRestartAfterTheNotificationDoesNotSendItAgainButANewOpeningDoes() {
+        kit.start(app(Map.of("doors", List.of("binary_sensor.front_door"), "notify.via", "notify.mobile_app_phone")));
+        kit.simulateStateChange("binary_sensor.front_door", "on");
+        kit.advance(Duration.ofMinutes(6));
+        kit.ha().assertCallCount("notify", "mobile_app_phone", null, 1);
+        kit.stop();
+        kit.start(app(Map.of("doors", List.of("binary_sensor.front_door"), "notify.via", "notify.mobile_app_phone")));
+        kit.advance(Duration.ofMinutes(10));
+        kit.ha().assertCallCount("notify", "mobile_app_phone", null, 1); // the same opening: not again
+
+        kit.simulateStateChange("binary_sensor.front_door", "off");
+        kit.simulateStateChange("binary_sensor.front_door", "on");
+        kit.advance(Duration.ofMinutes(5));
+        kit.ha().assertCallCount("notify", "mobile_app_phone", null, 2); // a new opening is notified
+    }
+
+    @Test
     void closingInTimeSendsNothing() {
         kit.start(app(Map.of("doors", List.of("binary_sensor.front_door"))));
         kit.simulateStateChange("binary_sensor.front_door", "on");

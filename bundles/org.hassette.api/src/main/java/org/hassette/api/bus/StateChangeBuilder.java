@@ -34,7 +34,10 @@ public interface StateChangeBuilder extends ListenerBuilder<StateChange, StateCh
 
     /**
      * Also fires once at registration for each matching entity with its current state ({@code old}
-     * is null; {@code from} is not applied to this synthetic change). Composes with {@link #holdFor}.
+     * is null; {@code from} is not applied to this synthetic change). Composes with {@link #holdFor}: the
+     * hold counts from the entity's {@code last_changed}, so a state that has held long enough already
+     * fires at once and one that has held for part of it fires after the rest (after an app restart,
+     * "open for 10 minutes" still means since it opened). Without {@code last_changed} it counts from now.
      */
     StateChangeBuilder immediate();
 }

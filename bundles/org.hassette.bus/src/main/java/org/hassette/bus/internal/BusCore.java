@@ -433,6 +433,9 @@ public final class BusCore implements EventBus, AutoCloseable {
                     ? (attribute == null ? c : c.forAttribute(attribute)) : null;
             spec.holdKey = StateChange::entityId;
             spec.holdValue = StateChange::newValue;
+            // after an app (re)start the state may have held for a while already: "open for 10 min" means
+            // since it opened, not since the app registered (last_changed is about the state string only)
+            spec.heldSince = c -> c.immediate() && attribute == null && c.newState() != null ? c.newState().lastChanged() : null;
             spec.currentValue = c -> {
                 StateCache sc = cache.get();
                 if (sc == null) {

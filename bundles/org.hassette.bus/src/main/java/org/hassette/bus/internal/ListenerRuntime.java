@@ -338,8 +338,22 @@ final class ListenerRuntime<E> implements Subscription {
             return; // same value still holding: the first clock keeps running
         }
         long token = ++debounceToken;
-        TimeSource.Timer t = time.schedule(spec.holdFor, () -> action(() -> holdElapsed(key, token)));
+        TimeSource.Timer t = time.schedule(holdLeft(event), () -> action(() -> holdElapsed(key, token)));
         holds.put(key, new Hold<>(event, spec.holdValue.apply(event), t, token));
+    }
+
+    /** The hold, less what the value has held already; a time in the future (clock skew) counts as now. */
+    private Duration holdLeft(E event) {
+        Instant since = spec.heldSince == null ? null : spec.heldSince.apply(event);
+        if (since == null) {
+            return spec.holdFor;
+        }
+        Duration held = Duration.between(since, time.now());
+        if (held.isNegative()) {
+            return spec.holdFor;
+        }
+        Duration left = spec.holdFor.minus(held);
+        return left.isNegative() ? Duration.ZERO : left;
     }
 
     private void holdElapsed(String key, long token) {

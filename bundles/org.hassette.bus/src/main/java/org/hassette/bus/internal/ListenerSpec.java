@@ -38,6 +38,11 @@ final class ListenerSpec<E> {
     Duration throttle;
     Duration timeout;
     Duration holdFor;
+    /**
+     * Since when an event's value has held already (an {@code immediate} state: its {@code last_changed}),
+     * so {@code holdFor} counts from then; {@code null} (or a null result): the hold starts now.
+     */
+    Function<E, java.time.Instant> heldSince;
     boolean immediate;
     boolean includeAttributeChanges;
     String attribute;

@@ -350,6 +350,33 @@ class BusCoreTest {
     }
 
     @Test
+    void immediateWithHoldForCountsFromLastChangedSoAStartDoesNotPostponeTheCall() {
+        java.time.Instant now = time.now();
+        // open for 90 s already, for 5 min already, and a last_changed ahead of our clock (HA's clock is skewed)
+        cache.put(new EntityState("binary_sensor.door", "on", Map.of(), now.minusSeconds(90), null, null));
+        cache.put(new EntityState("binary_sensor.window", "on", Map.of(), now.minusSeconds(300), null, null));
+        cache.put(new EntityState("binary_sensor.hatch", "on", Map.of(), now.plusSeconds(30), null, null));
+        List<StateChange> got = new CopyOnWriteArrayList<>();
+        bus.onStateChange(List.of("binary_sensor.door", "binary_sensor.window", "binary_sensor.hatch")).to("on")
+                .holdFor(Duration.ofMinutes(2)).immediate().subscribe("open-long", got::add);
+        Await.until("three holds from the current states", () -> time.pending() == 3);
+        time.advance(Duration.ZERO);
+        Await.until("the window has held long enough already: at once", () -> got.size() == 1);
+        assertEquals(List.of("binary_sensor.window=on"), values(got));
+        time.advance(Duration.ofSeconds(29));
+        drained();
+        assertEquals(1, got.size(), "the door has 30 s to go");
+        time.advance(Duration.ofSeconds(1));
+        Await.until("the door after the rest of its hold", () -> got.size() == 2);
+        assertEquals("binary_sensor.door=on", values(got).get(1));
+        time.advance(Duration.ofSeconds(89));
+        drained();
+        assertEquals(2, got.size(), "a last_changed in the future counts as now: the full 2 min");
+        time.advance(Duration.ofSeconds(1));
+        Await.until("the hatch after the full hold", () -> got.size() == 3);
+    }
+
+    @Test
     void onceWithHoldForFiresOnceAfterTheHoldThenIsGone() {
         List<StateChange> got = new CopyOnWriteArrayList<>();
         Subscription s = bus.onStateChange("binary_sensor.door").to("on").holdFor(Duration.ofMinutes(2)).once().subscribe("once-held", got::add);

@@ -159,6 +159,18 @@ class HomeAssistantIT {
         }
     }
 
+    private Object scrProperty(String component, String key) {
+        var scr = context.getService(context.getServiceReference(org.osgi.service.component.runtime.ServiceComponentRuntime.class));
+        for (Bundle b : context.getBundles()) {
+            var d = scr.getComponentDescriptionDTO(b, component);
+            if (d != null) {
+                return scr.getComponentConfigurationDTOs(d).stream().map(c -> c.properties.get(key)).filter(java.util.Objects::nonNull)
+                        .findFirst().orElse(null);
+            }
+        }
+        return null;
+    }
+
     private String reason(String resource) {
         return String.valueOf(status(resource).get(ResourceProperties.REASON));
     }
@@ -206,26 +218,42 @@ class HomeAssistantIT {
     @Test
     void anOperatorRestartDuringAnOutageIsNotChargedWhileTheConnectionWaitsForHomeAssistant() throws Exception {
         startSimulator(3);
-        int port = sim.port();
         configure(Map.of("hassette.restart.readiness.timeout.seconds", 1));
+        Configuration statesPolicy = configAdmin.getConfiguration("org.hassette.states", "?");
+        statesPolicy.update(new Hashtable<>(Map.of("hassette.restart.readiness.timeout.seconds", 1)));
+        try {
+            restartDuringAnOutage();
+        } finally {
+            statesPolicy.delete();
+        }
+    }
+
+    private void restartDuringAnOutage() throws Exception {
+        int port = sim.port();
         awaitService(HomeAssistantConnection.class);
+        Await.until("the state cache runs with a 1 s readiness timeout", WAIT, () -> context.getServiceReference(StateCache.class) != null
+                && Integer.valueOf(1).equals(scrProperty("org.hassette.states", "hassette.restart.readiness.timeout.seconds")));
         sim.close(); // HA goes away for longer than the readiness timeout
         Await.until("the connection says it waits for Home Assistant", WAIT,
                 () -> "Home Assistant".equals(status("websocket").get(ResourceProperties.WAITING_ON)));
 
         org.hassette.api.lifecycle.Supervisor supervisor = context.getService(context.getServiceReference(org.hassette.api.lifecycle.Supervisor.class));
         supervisor.restartNow("websocket");
-        Await.until("restarted once", WAIT, () -> supervisor.state("websocket").map(x -> x.totalRestarts() == 1).orElse(false));
+        supervisor.restartNow("states"); // waits for the connection: SCR cannot create it while HA is down
+        Await.until("restarted once", WAIT, () -> supervisor.state("websocket").map(x -> x.totalRestarts() == 1).orElse(false)
+                && supervisor.state("states").map(x -> x.totalRestarts() == 1).orElse(false));
         Await.until("the new instance waits for Home Assistant too", WAIT,
                 () -> "Home Assistant".equals(status("websocket").get(ResourceProperties.WAITING_ON)));
         // a negative observation, so a fixed window: three readiness timeouts in which a charged restart
         // would have shown as a budget use, a planned retry or a second restart
         long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         while (System.nanoTime() < end) {
-            org.hassette.api.lifecycle.SupervisionState st = supervisor.state("websocket").orElseThrow();
-            assertEquals(0, st.restartsInWindow(), "charged while waiting for HA: " + st);
-            assertEquals(1, st.totalRestarts(), st.toString());
-            assertNull(st.verdict(), st.toString());
+            for (String resource : List.of("websocket", "states")) {
+                org.hassette.api.lifecycle.SupervisionState st = supervisor.state(resource).orElseThrow();
+                assertEquals(0, st.restartsInWindow(), "charged while waiting for HA: " + st);
+                assertEquals(1, st.totalRestarts(), st.toString());
+                assertNull(st.verdict(), st.toString());
+            }
             Thread.sleep(50);
         }
         // HA comes back on its port: the restarted connection follows by itself
@@ -234,6 +262,8 @@ class HomeAssistantIT {
         Await.until("ready, nothing waited for", WAIT, () -> Boolean.TRUE.equals(status("websocket").get(ResourceProperties.READY))
                 && status("websocket").get(ResourceProperties.WAITING_ON) == null);
         assertEquals(1, supervisor.state("websocket").orElseThrow().totalRestarts());
+        awaitService(StateCache.class); // the state cache follows the connection by itself
+        assertEquals(1, supervisor.state("states").orElseThrow().totalRestarts());
     }
 
     @Test

@@ -42,6 +42,14 @@ final class SupervisionEngine {
         /** The first line of the component's activation failure, or null when it is not failed. */
         String activationFailure(String component);
 
+        /**
+         * The services the component waits for because SCR has not satisfied its references (e.g.
+         * {@code HomeAssistantConnection}), or null when it waits for none.
+         */
+        default String unsatisfiedReferences(String component) {
+            return null;
+        }
+
         /** Something fatal: shut the platform down. */
         void fatal(String resource, String reason);
 
@@ -402,6 +410,15 @@ final class SupervisionEngine {
                     // cannot bring it back. Readiness still resets the budget; a later failure is charged.
                     LOG.info("'{}' is running after {} and waits for {} ({}); not charged as a failed restart",
                             s.resource, s.restartCause, s.waitingOn, s.lastReason);
+                    publish(s);
+                    return;
+                }
+                String references = actions.unsatisfiedReferences(s.component);
+                if (references != null) {
+                    // SCR has not even created it: what it needs is not there (the connection while HA is
+                    // down), and that has its own supervision. Restarting this one again would not help.
+                    LOG.info("'{}' waits for {} after {} (SCR has not satisfied its references); not charged as a failed restart",
+                            s.resource, references, s.restartCause);
                     publish(s);
                     return;
                 }

@@ -2,11 +2,14 @@ package org.hassette.watcher.internal;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
@@ -36,6 +39,7 @@ import org.osgi.service.event.EventAdmin;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
 import org.osgi.util.tracker.ServiceTracker;
 import org.osgi.util.tracker.ServiceTrackerCustomizer;
 import org.slf4j.Logger;
@@ -316,6 +320,26 @@ public class Watcher implements Supervisor {
                 }
             }
             return null;
+        }
+
+        @Override
+        public String unsatisfiedReferences(String component) {
+            ComponentDescriptionDTO d = byName(component);
+            if (d == null) {
+                return null;
+            }
+            Set<String> waits = new TreeSet<>();
+            for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
+                if (c.state != ComponentConfigurationDTO.UNSATISFIED_REFERENCE) {
+                    continue;
+                }
+                for (UnsatisfiedReferenceDTO u : c.unsatisfiedReferences) {
+                    String type = Arrays.stream(d.references).filter(r -> r.name.equals(u.name))
+                            .map(r -> r.interfaceName.substring(r.interfaceName.lastIndexOf('.') + 1)).findFirst().orElse(u.name);
+                    waits.add(type);
+                }
+            }
+            return waits.isEmpty() ? null : String.join(", ", waits);
         }
 
         @Override

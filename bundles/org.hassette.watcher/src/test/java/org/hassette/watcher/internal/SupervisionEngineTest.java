@@ -26,6 +26,8 @@ class SupervisionEngineTest {
     private final List<String> disabled = new CopyOnWriteArrayList<>();
     private final List<String> fatals = new CopyOnWriteArrayList<>();
     private volatile String activationFailure;
+    /** What SCR says the component waits for (unsatisfied references); null: nothing. */
+    private volatile String unsatisfied;
     private volatile boolean shuttingDown;
     /** What a restart returns; null: a restart that completes at once. */
     private volatile CompletableFuture<Void> restartOutcome;
@@ -54,6 +56,11 @@ class SupervisionEngineTest {
         @Override
         public String activationFailure(String component) {
             return activationFailure;
+        }
+
+        @Override
+        public String unsatisfiedReferences(String component) {
+            return unsatisfied;
         }
 
         @Override
@@ -183,6 +190,26 @@ class SupervisionEngineTest {
     }
 
     @Test
+    void aRestartThatEndsWaitingForAnotherResourcesServiceIsNotCharged() {
+        policy.put("hassette.restart.readiness.timeout.seconds", 1);
+        engine.onStatus("states", RUNNING, false, "syncing", null);
+        unsatisfied = "HomeAssistantConnection"; // the connection is down: SCR cannot create the state cache again
+        engine.restartNow("states");
+        await("operator restart", () -> restarts.size() == 1);
+        await("awaiting readiness", () -> phase("states") == SupervisionEngine.Phase.AWAITING_READY);
+        await("the readiness timeout passed", () -> phase("states") == SupervisionEngine.Phase.IDLE);
+        assertEquals(0, state("states").restartsInWindow(), "waiting for the connection is not a failed restart");
+        assertNull(state("states").lastFailure());
+        assertEquals(1, restarts.size());
+
+        unsatisfied = null; // created, but running without readiness: charged as before
+        engine.restartNow("states");
+        await("second operator restart", () -> restarts.size() == 2);
+        engine.onStatus("states", RUNNING, false, "syncing", null);
+        await("charged", () -> engine.state("states").map(x -> x.restartsInWindow() == 1).orElse(false));
+    }
+
+    @Test
     void waitingSaidByTheInstanceBeforeARestartDoesNotExcuseTheNewOne() {
         policy.put("hassette.restart.readiness.timeout.seconds", 1);
         engine.onStatus("ws", RUNNING, false, "connection refused", null, "Home Assistant");
@@ -292,6 +319,7 @@ class SupervisionEngineTest {
         engine.onStatus("a", FAILED, false, "a broke", null);
         engine.onStatus("b", FAILED, false, "b broke", null);
         await("both restarted once", () -> restarts.contains("comp.a") && restarts.contains("comp.b"));
+        await("a awaits readiness", () -> phase("a") == SupervisionEngine.Phase.AWAITING_READY);
         engine.onStatus("a", FAILED, false, "a broke again", null);
         await("a given up", () -> verdict("a") == EXHAUSTED_DEAD);
         awaitIdle(); // the verdict is published before the step that made it has run its actions
@@ -333,6 +361,8 @@ class SupervisionEngineTest {
         policy.put("hassette.restart.budget", 1);
         engine.onStatus("web", FAILED, false, "broken", null);
         await("first restart", () -> restarts.size() == 1);
+        // a failure while the restart is under way is the same failure; this one comes from the new instance
+        await("awaiting readiness", () -> phase("web") == SupervisionEngine.Phase.AWAITING_READY);
         engine.onStatus("web", FAILED, false, "still broken", null);
         await("given up", () -> verdict("web") == EXHAUSTED_DEAD);
         awaitIdle(); // the verdict is published before the step that made it has run its actions

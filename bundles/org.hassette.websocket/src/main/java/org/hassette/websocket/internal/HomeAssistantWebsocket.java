@@ -51,6 +51,8 @@ import org.slf4j.LoggerFactory;
 public class HomeAssistantWebsocket {
     static final String PID = "org.hassette.websocket";
     private static final Logger LOG = LoggerFactory.getLogger(HomeAssistantWebsocket.class);
+    /** How long after activation a missing URL is not yet worth a warning. */
+    private static final long CONFIGURATION_GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     @ObjectClassDefinition(name = "Hassette Home Assistant connection",
             description = "WebSocket connection to Home Assistant")
@@ -124,6 +126,7 @@ public class HomeAssistantWebsocket {
     private final java.util.concurrent.atomic.AtomicBoolean dropNotifyPending = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.Set<LiveSubscription> liveSubscriptions = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
+    private volatile long activatedNanos;
     private volatile HaSession current;
     /** Where the current session is, for REST calls on the same server. */
     private volatile Endpoint currentEndpoint;
@@ -150,6 +153,7 @@ public class HomeAssistantWebsocket {
                 this::eventsDropped);
         this.listeners = new EventListeners(log);
         lifecycle.running("starting the connection to Home Assistant");
+        activatedNanos = System.nanoTime();
         thread = new Thread(this::run, "hassette-ha-connection");
         thread.setDaemon(true);
         thread.start();
@@ -299,7 +303,11 @@ public class HomeAssistantWebsocket {
                 lifecycle.notReady(full);
             }
             String kind = reason.split(":")[0];
-            if (!kind.equals(lastReasonKind) || attempt % 10 == 0) {
+            if ("its configuration".equals(waitingFor) && System.nanoTime() - activatedNanos < CONFIGURATION_GRACE_NANOS) {
+                // right after start the URL may still come: FileInstall applying etc/, or the demo home
+                // registering its simulator. Said at WARN only if it is still missing after the grace.
+                LOG.debug("Home Assistant not available yet: {}", full);
+            } else if (!kind.equals(lastReasonKind) || attempt % 10 == 0) {
                 log.warn("Home Assistant not available: " + full);
                 lastReasonKind = kind;
             }

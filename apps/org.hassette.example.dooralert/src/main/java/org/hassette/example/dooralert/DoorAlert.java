@@ -2,6 +2,7 @@ package org.hassette.example.dooralert;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.hassette.api.app.App;
 import org.hassette.api.app.AppContext;
 import org.hassette.api.bus.StateChange;
@@ -24,7 +25,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * <p>Apps stop while Home Assistant reconnects and start again after it. The open-door listener is
  * {@code immediate}, so a door that is already open is watched from its {@code last_changed}: the
  * notification still comes 5 minutes after it opened, not 5 minutes after the restart. The store
- * remembers which opening was notified, so a restart after the notification does not send it twice.
+ * remembers that the current opening was notified until the door is seen closed, so a restart after
+ * the notification does not send it twice, not even after an HA restart, which resets
+ * {@code last_changed}. The price: a door closed and opened again entirely while the app was stopped
+ * counts as the same opening.
  */
 @Component(service = App.class, configurationPid = DoorAlert.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = DoorAlert.Config.class, factory = true)
@@ -61,6 +65,9 @@ public class DoorAlert implements App {
         }
         Duration limit = Duration.ofSeconds(config.open_for_seconds());
         for (String door : config.doors()) {
+            if (!"on".equals(app.states().get(door).map(EntityState::state).orElse(null))) {
+                app.store().remove(notifiedKey(door)); // it closed while we were stopped
+            }
             app.bus().onStateChange(door).to("on").holdFor(limit).immediate()
                     .subscribe("open:" + door, (StateChange c) -> openTooLong(app, door, c, limit));
             app.bus().onStateChange(door).from("on").to("off")
@@ -70,10 +77,10 @@ public class DoorAlert implements App {
     }
 
     private void openTooLong(AppContext app, String door, StateChange c, Duration limit) {
-        // one notification per opening, across restarts: the opening is known by its last_changed
-        String opening = c.newState() == null || c.newState().lastChanged() == null ? null : c.newState().lastChanged().toString();
-        if (opening != null && opening.equals(app.store().get(notifiedKey(door)).orElse(null))) {
-            app.log().info("{} is still open; it was notified before the app restarted", name(app, door));
+        // one notification per opening, across restarts: notified until the door is seen closed
+        Optional<String> notified = app.store().get(notifiedKey(door));
+        if (notified.isPresent()) {
+            app.log().info("{} is still open; {} was notified before the app restarted", name(app, door), notified.get());
             return;
         }
         String message = name(app, door) + " has been open for " + minutes(limit);
@@ -87,9 +94,9 @@ public class DoorAlert implements App {
             String service = dot < 0 ? config.notify_via() : config.notify_via().substring(dot + 1);
             app.ha().callService(domain, service, Target.NONE, Map.of("title", "Door open", "message", message), false);
         }
-        if (opening != null) {
-            app.store().put(notifiedKey(door), opening);
-        }
+        // the value is for people reading the store: which opening (by HA's last_changed) was notified
+        app.store().put(notifiedKey(door), c.newState() == null || c.newState().lastChanged() == null ? "an opening"
+                : "the opening at " + c.newState().lastChanged());
     }
 
     private void closed(AppContext app, String door, StateChange c, Duration limit) {

@@ -83,6 +83,33 @@ class DoorAlertTest {
     }
 
     @Test
+    void anHaRestartThatResetsLastChangedDoesNotSendItAgain() {
+        kit.start(app(Map.of("doors", List.of("binary_sensor.front_door"), "notify.via", "notify.mobile_app_phone")));
+        kit.simulateStateChange("binary_sensor.front_door", "on");
+        kit.advance(Duration.ofMinutes(6));
+        kit.ha().assertCallCount("notify", "mobile_app_phone", null, 1);
+        kit.stop();
+        kit.advance(Duration.ofSeconds(30));
+        kit.setState("binary_sensor.front_door", "on"); // HA came back with the door still open: last_changed is now
+        kit.start(app(Map.of("doors", List.of("binary_sensor.front_door"), "notify.via", "notify.mobile_app_phone")));
+        kit.advance(Duration.ofMinutes(10));
+        kit.ha().assertCallCount("notify", "mobile_app_phone", null, 1);
+    }
+
+    @Test
+    void aDoorClosedWhileTheAppWasStoppedIsNotifiedAgainWhenItOpens() {
+        kit.start(app(Map.of("doors", List.of("binary_sensor.front_door"), "notify.via", "notify.mobile_app_phone")));
+        kit.simulateStateChange("binary_sensor.front_door", "on");
+        kit.advance(Duration.ofMinutes(6));
+        kit.stop();
+        kit.setState("binary_sensor.front_door", "off"); // closed while the app was stopped
+        kit.start(app(Map.of("doors", List.of("binary_sensor.front_door"), "notify.via", "notify.mobile_app_phone")));
+        kit.simulateStateChange("binary_sensor.front_door", "on");
+        kit.advance(Duration.ofMinutes(5));
+        kit.ha().assertCallCount("notify", "mobile_app_phone", null, 2);
+    }
+
+    @Test
     void closingInTimeSendsNothing() {
         kit.start(app(Map.of("doors", List.of("binary_sensor.front_door"))));
         kit.simulateStateChange("binary_sensor.front_door", "on");

@@ -17,6 +17,9 @@ public final class Main {
     private static final String USAGE = "usage: Main --port P (--token T | --token-file FILE) [--entities N] [--scenario FILE] [--host H]"
             + " [--activity CHANGES_PER_SECOND] [--ha-version V]";
 
+    private static final java.util.Set<String> OPTIONS = java.util.Set.of("--port", "--token", "--token-file", "--entities",
+            "--scenario", "--host", "--activity", "--ha-version");
+
     private Main() {
     }
 
@@ -31,6 +34,9 @@ public final class Main {
                 if (a.equals("--help") || a.equals("-h")) {
                     System.out.println(USAGE);
                     System.exit(0);
+                }
+                if (!OPTIONS.contains(a)) {
+                    fail("unknown option " + a); // before the value check: a trailing --bogus is unknown, not valueless
                 }
                 if (i + 1 >= args.length) {
                     fail("option " + a + " needs a value");

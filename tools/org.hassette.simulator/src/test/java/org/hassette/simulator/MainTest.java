@@ -92,4 +92,20 @@ class MainTest {
             assertTrue(err.contains("usage: "), err);
         }
     }
+
+    @Test
+    void anUnknownOptionInLastPositionIsReportedAsUnknown() throws Exception {
+        for (String[] args : new String[][] {{"--port", "0", "--token", "t", "--bogus"}, {"--bogus"}}) {
+            Process p = launch(args);
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(2, p.exitValue(), String.join(" ", args) + " -> " + err);
+            assertTrue(err.startsWith("error: unknown option --bogus\n"), err);
+        }
+        Process valueless = launch("--port", "0", "--token");
+        assertTrue(valueless.waitFor(10, TimeUnit.SECONDS));
+        String err = new String(valueless.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, valueless.exitValue(), err);
+        assertTrue(err.startsWith("error: option --token needs a value"), err);
+    }
 }

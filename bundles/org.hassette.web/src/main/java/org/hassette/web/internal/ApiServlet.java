@@ -286,6 +286,20 @@ public class ApiServlet extends HttpServlet {
         }
     }
 
+    /** The app, or empty when the registry does not know it (or is not there: the history still answers). */
+    private Optional<AppInfo> knownApp(String id) {
+        try (Lease<AppRegistry> lease = Lease.of(apps)) {
+            AppRegistry registry = lease.service;
+            return registry == null ? Optional.empty() : registry.app(id).or(() -> registry.app("app:" + id));
+        }
+    }
+
+    private List<String> knownAppIds() {
+        try (Lease<AppRegistry> lease = Lease.of(apps)) {
+            return lease.service == null ? List.of() : lease.service.apps().stream().map(AppInfo::appId).sorted().toList();
+        }
+    }
+
     static Map<String, Object> app(AppInfo a) {
         return Json.obj("id", a.appId(), "bundle", a.bundle(), "version", a.bundleVersion(), "status", a.status() == null ? null : a.status().label(),
                 "reason", a.reason(), "enabled", a.enabled(), "quarantined", a.quarantined(), "starts", a.starts(), "failures", a.failures(),
@@ -432,7 +446,13 @@ public class ApiServlet extends HttpServlet {
     private Object executions(String app, int limit) {
         ExecutionHistory h = require(executions, "execution history (needs the database)");
         List<Object> out = new ArrayList<>();
-        for (ExecutionRecord r : h.recent(app, limit)) {
+        String appId = AppArgument.meansAll(app) ? null : knownApp(app).map(AppInfo::appId).orElse(app);
+        List<ExecutionRecord> records = h.recent(appId, limit);
+        if (appId != null && records.isEmpty() && knownApp(app).isEmpty()) {
+            // a removed app keeps its history (found above); an id nobody knows is a 404, not an empty list
+            throw ApiException.notFound(AppArgument.unknownAppMessage(app, knownAppIds()));
+        }
+        for (ExecutionRecord r : records) {
             out.add(execution(r));
         }
         return out;
@@ -452,7 +472,8 @@ public class ApiServlet extends HttpServlet {
             throw ApiException.badRequest("unknown level '" + level + "'; use ERROR, WARN, INFO, DEBUG or TRACE");
         }
         String app = emptyToNull(req.getParameter("app"));
-        String bundle = app == null ? null : findApp(app).bundle();
+        String bundle = AppArgument.meansAll(app) ? null : knownApp(app).map(AppInfo::bundle)
+                .orElseThrow(() -> ApiException.notFound(AppArgument.unknownAppMessage(app, knownAppIds())));
         String logger = emptyToNull(req.getParameter("logger"));
         int limit = limit(req, 200);
         Predicate<LogBuffer.Line> filter = l -> LogBuffer.rank(l.level()) >= 0 && LogBuffer.rank(l.level()) <= min

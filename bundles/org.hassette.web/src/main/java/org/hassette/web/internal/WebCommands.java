@@ -3,6 +3,7 @@ package org.hassette.web.internal;
 import java.io.IOException;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Optional;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.annotations.GogoCommand;
@@ -48,13 +49,14 @@ public class WebCommands {
         return executions(null, 20);
     }
 
-    @Descriptor("lists the most recent handler calls and job runs of one app, or of all with '*'")
-    public String executions(@Descriptor("app id (app:...), or * for all") String app) {
+    @Descriptor("lists the most recent handler calls and job runs of one app, or of all with 'all'")
+    public String executions(@Descriptor("app id (app:...), or all (or a quoted '*') for every app") String app) {
         return executions(app, 20);
     }
 
-    @Descriptor("lists the most recent handler calls and job runs of one app, or of all with '*'")
-    public String executions(@Descriptor("app id (app:...), or * for all") String app, @Descriptor("how many (1-1000)") int limit) {
+    @Descriptor("lists the most recent handler calls and job runs of one app, or of all with 'all'")
+    public String executions(@Descriptor("app id (app:...), or all (or a quoted '*') for every app") String app,
+            @Descriptor("how many (1-1000)") int limit) {
         if (limit < 1 || limit > ApiServlet.MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be from 1 to " + ApiServlet.MAX_LIMIT + ", got " + limit);
         }
@@ -62,9 +64,14 @@ public class WebCommands {
         if (h == null) {
             throw new IllegalStateException("the execution history is not available (it needs the database; see hassette:why database)");
         }
-        String appId = app == null || app.equals("*") ? null : app(app).map(AppInfo::appId).orElse(app);
+        String appId = AppArgument.meansAll(app) ? null : app(app).map(AppInfo::appId).orElse(app);
+        List<ExecutionRecord> records = h.recent(appId, limit);
+        if (appId != null && records.isEmpty() && app(app).isEmpty()) {
+            // an app removed since keeps its history (found above); an id nobody knows is a mistake, not "no executions"
+            throw new IllegalArgumentException(AppArgument.unknownAppMessage(app, knownAppIds()));
+        }
         TextTable t = new TextTable("ID", "START", "KIND", "NAME", "APP", "MS", "OUTCOME", "ERROR/DETAIL");
-        for (ExecutionRecord r : h.recent(appId, limit)) {
+        for (ExecutionRecord r : records) {
             t.row(r.id(), TIME.format(r.start()), r.kind().label(), r.name(), r.app(), r.duration() == null ? null : r.duration().toMillis(),
                     r.outcome(), r.error() != null ? r.error() : r.detail().isEmpty() ? null : r.detail());
         }
@@ -83,7 +90,8 @@ public class WebCommands {
 
     @Descriptor("shows the most recent log lines at this level or above, of one app or logger prefix")
     public String logs(@Descriptor("minimum level: ERROR, WARN, INFO, DEBUG, TRACE") String level,
-            @Descriptor("app id or logger name prefix, or * for all") String source, @Descriptor("how many (1-1000)") int limit) {
+            @Descriptor("app id, logger name prefix, or all (or a quoted '*') for everything") String source,
+            @Descriptor("how many (1-1000)") int limit) {
         int min = LogBuffer.rank(level);
         if (min < 0) {
             throw new IllegalArgumentException("unknown level '" + level + "'; use ERROR, WARN, INFO, DEBUG or TRACE");
@@ -91,7 +99,7 @@ public class WebCommands {
         if (limit < 1 || limit > ApiServlet.MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be from 1 to " + ApiServlet.MAX_LIMIT + ", got " + limit);
         }
-        String prefix = source == null || source.equals("*") ? null : app(source).map(AppInfo::bundle).orElse(source);
+        String prefix = logSourcePrefix(source);
         StringBuilder sb = new StringBuilder();
         for (LogBuffer.Line l : logs.recent(x -> LogBuffer.rank(x.level()) >= 0 && LogBuffer.rank(x.level()) <= min
                 && (prefix == null || prefix.equals(x.bundle()) || LogBuffer.under(x.logger(), prefix)), limit)) {
@@ -118,6 +126,28 @@ public class WebCommands {
         String logger = app(target).map(AppInfo::bundle).orElse(target);
         String now = levels.set(logger, level);
         return now == null ? logger + ": run-time level removed (etc/logback.xml applies)" : logger + ": level " + now;
+    }
+
+    /** An app's bundle, a logger name prefix, or null for everything. */
+    private String logSourcePrefix(String source) {
+        if (AppArgument.meansAll(source)) {
+            return null;
+        }
+        Optional<AppInfo> app = app(source);
+        if (app.isPresent()) {
+            return app.get().bundle();
+        }
+        // not an app: a logger name prefix, unless it is an app id nobody knows or a glob Gogo expanded
+        if (source.startsWith("app:") || AppArgument.looksGlobExpanded(source)) {
+            throw new IllegalArgumentException(AppArgument.unknownAppMessage(source, knownAppIds()));
+        }
+        return source;
+    }
+
+    private List<String> knownAppIds() {
+        try (Lease<AppRegistry> lease = Lease.of(apps)) {
+            return lease.service == null ? List.of() : lease.service.apps().stream().map(AppInfo::appId).sorted().toList();
+        }
     }
 
     private Optional<AppInfo> app(String id) {

@@ -87,7 +87,6 @@ public final class ResourceLifecycle implements ResourceStatusService, AutoClose
     public void running(String reason) {
         lock.lock();
         try {
-            waitingOn = null;
             withdrawReadiness(reason);
             if (record.status() != ResourceStatus.RUNNING) {
                 toRunning(reason);
@@ -107,7 +106,6 @@ public final class ResourceLifecycle implements ResourceStatusService, AutoClose
     public <S> void ready(Class<S> type, S service, Map<String, ?> properties, String reason) {
         lock.lock();
         try {
-            waitingOn = null;
             if (record.status() != ResourceStatus.RUNNING) {
                 toRunning(reason);
             }
@@ -129,7 +127,6 @@ public final class ResourceLifecycle implements ResourceStatusService, AutoClose
     public void ready(String reason) {
         lock.lock();
         try {
-            waitingOn = null;
             if (record.status() != ResourceStatus.RUNNING) {
                 toRunning(reason);
             }
@@ -143,7 +140,6 @@ public final class ResourceLifecycle implements ResourceStatusService, AutoClose
     public void notReady(String reason) {
         lock.lock();
         try {
-            waitingOn = null;
             withdrawReadiness(reason);
             publish(record.withReadiness(false, reason, clock.instant()));
         } finally {
@@ -169,8 +165,7 @@ public final class ResourceLifecycle implements ResourceStatusService, AutoClose
             if (record.status() != ResourceStatus.RUNNING) {
                 toRunning(reason);
             }
-            waitingOn = party;
-            publish(record.withReadiness(false, reason, clock.instant()));
+            publish(record.withReadiness(false, reason, clock.instant()), party);
         } finally {
             lock.unlock();
         }
@@ -189,7 +184,7 @@ public final class ResourceLifecycle implements ResourceStatusService, AutoClose
     public void reason(String reason) {
         lock.lock();
         try {
-            publish(record.withReadiness(record.ready(), reason, clock.instant()));
+            publish(record.withReadiness(record.ready(), reason, clock.instant()), waitingOn);
         } finally {
             lock.unlock();
         }
@@ -238,7 +233,6 @@ public final class ResourceLifecycle implements ResourceStatusService, AutoClose
             if (statusRegistration == null) {
                 return;
             }
-            waitingOn = null;
             withdrawReadiness("stopping");
             if (record.status() != ResourceStatus.STOPPED && StatusTransitions.isAllowed(record.status(), ResourceStatus.STOPPED)) {
                 publish(record.transition(ResourceStatus.STOPPED, false, "stopped", null, clock.instant()));
@@ -265,7 +259,6 @@ public final class ResourceLifecycle implements ResourceStatusService, AutoClose
     private void transition(ResourceStatus next, boolean ready, String reason, Throwable error) {
         lock.lock();
         try {
-            waitingOn = null;
             if (!ready) {
                 withdrawReadiness(reason);
             }
@@ -295,8 +288,14 @@ public final class ResourceLifecycle implements ResourceStatusService, AutoClose
         }
     }
 
+    /** Every change but {@link #waitingOn} and {@link #reason} ends what the resource waited for. */
     private void publish(StatusRecord next) {
+        publish(next, null);
+    }
+
+    private void publish(StatusRecord next, String party) {
         record = next;
+        waitingOn = party;
         if (statusRegistration != null) {
             try {
                 statusRegistration.setProperties(properties());
@@ -317,9 +316,8 @@ public final class ResourceLifecycle implements ResourceStatusService, AutoClose
         if (r.exception() != null) {
             p.put(ResourceProperties.EXCEPTION, r.exception());
         }
-        String party = waitingOn;
-        if (party != null && !r.ready()) {
-            p.put(ResourceProperties.WAITING_ON, party);
+        if (waitingOn != null) { // only ever set with a not-ready record
+            p.put(ResourceProperties.WAITING_ON, waitingOn);
         }
         if (provides != null) {
             p.put(ResourceProperties.PROVIDES, provides);

@@ -1,6 +1,7 @@
 package org.hassette.bus.internal;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +43,7 @@ final class ListenerSpec<E> {
      * Since when an event's value has held already (an {@code immediate} state: its {@code last_changed}),
      * so {@code holdFor} counts from then; {@code null} (or a null result): the hold starts now.
      */
-    Function<E, java.time.Instant> heldSince;
+    Function<E, Instant> heldSince;
     boolean immediate;
     boolean includeAttributeChanges;
     String attribute;

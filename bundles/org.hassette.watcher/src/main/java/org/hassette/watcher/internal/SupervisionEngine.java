@@ -405,20 +405,11 @@ final class SupervisionEngine {
         s.pending = executor.schedule(() -> {
             if (s.generation == gen && s.phase == Phase.AWAITING_READY) {
                 s.phase = Phase.IDLE;
-                if (s.waitingOn != null) {
-                    // it works and retries by itself; what it lacks is outside, and another restart
-                    // cannot bring it back. Readiness still resets the budget; a later failure is charged.
-                    LOG.info("'{}' is running after {} and waits for {} ({}); not charged as a failed restart",
-                            s.resource, s.restartCause, s.waitingOn, s.lastReason);
-                    publish(s);
-                    return;
-                }
-                String references = actions.unsatisfiedReferences(s.component);
-                if (references != null) {
-                    // SCR has not even created it: what it needs is not there (the connection while HA is
-                    // down), and that has its own supervision. Restarting this one again would not help.
-                    LOG.info("'{}' waits for {} after {} (SCR has not satisfied its references); not charged as a failed restart",
-                            s.resource, references, s.restartCause);
+                String waitsFor = waitsFor(s);
+                if (waitsFor != null) {
+                    // not its own fault, and another restart cannot bring back what it lacks. Readiness still
+                    // resets the budget; a later failure is charged as usual.
+                    LOG.info("'{}' waits for {} after {}; not charged as a failed restart", s.resource, waitsFor, s.restartCause);
                     publish(s);
                     return;
                 }
@@ -433,6 +424,19 @@ final class SupervisionEngine {
         } else if (s.ready) {
             handleStatus(s.resource, s.component, ResourceStatus.RUNNING, true, "ready", null, null);
         }
+    }
+
+    /**
+     * What a restarted resource that is not ready waits for outside itself, or null: what it says it
+     * waits for (Home Assistant, while it retries by itself), or the services SCR has not given it
+     * (the connection, for the state cache while HA is down), which have their own supervision.
+     */
+    private String waitsFor(Supervised s) {
+        if (s.waitingOn != null) {
+            return s.waitingOn + " (" + s.lastReason + ")";
+        }
+        String references = actions.unsatisfiedReferences(s.component);
+        return references == null ? null : references + " (SCR has not satisfied its references)";
     }
 
     private void exhaust(Supervised s, Policy p, String why) {

@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
 public class HomeAssistantWebsocket {
     static final String PID = "org.hassette.websocket";
     private static final Logger LOG = LoggerFactory.getLogger(HomeAssistantWebsocket.class);
-    /** How long after activation a missing URL is not yet worth a warning. */
+    /** How long after activation a configuration problem (no URL yet) is not yet worth a warning. */
     private static final long CONFIGURATION_GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     @ObjectClassDefinition(name = "Hassette Home Assistant connection",
@@ -227,6 +227,7 @@ public class HomeAssistantWebsocket {
             // what outside the platform this attempt waits for; null when the fault is ours (the watcher
             // may then charge a restart that ends here as failed)
             String waitingFor = "Home Assistant";
+            boolean configurationProblem = false;
             Endpoint endpoint = null;
             try {
                 HomeAssistantEndpoint demo = configuredUrl() == null ? fallback : null;
@@ -266,6 +267,7 @@ public class HomeAssistantWebsocket {
                 }
             } catch (AuthInvalidException e) {
                 authFailed = true;
+                waitingFor = "a valid Home Assistant token";
                 String file = config.token_file().isBlank() ? property("hassette.ha.token.file") : config.token_file();
                 reason = "auth_invalid: " + e.getMessage() + (file == null || file.isBlank() ? ""
                         : " (token from " + file + ": put a valid long-lived access token there; it is read again at every attempt)");
@@ -274,6 +276,7 @@ public class HomeAssistantWebsocket {
             } catch (ConfigurationException e) {
                 reason = e.getMessage();
                 waitingFor = "its configuration";
+                configurationProblem = true;
             } catch (RuntimeException | Error e) {
                 // also an Error (OutOfMemoryError, StackOverflowError): this thread is the connection; if it
                 // died, HomeAssistantConnection would stay registered with nobody reading. Abort the session,
@@ -298,12 +301,12 @@ public class HomeAssistantWebsocket {
             String full = retryAtOnce ? reason + " (reconnecting now)"
                     : reason + " (attempt " + Math.max(1, attempt) + ", next in " + Backoff.format(delay) + ")";
             if (waitingFor != null) {
-                lifecycle.waitingOn(authFailed ? "a valid Home Assistant token" : waitingFor, full);
+                lifecycle.waitingOn(waitingFor, full);
             } else {
                 lifecycle.notReady(full);
             }
             String kind = reason.split(":")[0];
-            if ("its configuration".equals(waitingFor) && System.nanoTime() - activatedNanos < CONFIGURATION_GRACE_NANOS) {
+            if (configurationProblem && System.nanoTime() - activatedNanos < CONFIGURATION_GRACE_NANOS) {
                 // right after start the URL may still come: FileInstall applying etc/, or the demo home
                 // registering its simulator. Said at WARN only if it is still missing after the grace.
                 LOG.debug("Home Assistant not available yet: {}", full);

@@ -446,9 +446,10 @@ public class ApiServlet extends HttpServlet {
     private Object executions(String app, int limit) {
         ExecutionHistory h = require(executions, "execution history (needs the database)");
         List<Object> out = new ArrayList<>();
-        String appId = AppArgument.meansAll(app) ? null : knownApp(app).map(AppInfo::appId).orElse(app);
+        Optional<AppInfo> known = AppArgument.meansAll(app) ? Optional.empty() : knownApp(app);
+        String appId = AppArgument.meansAll(app) ? null : known.map(AppInfo::appId).orElse(app);
         List<ExecutionRecord> records = h.recent(appId, limit);
-        if (appId != null && records.isEmpty() && knownApp(app).isEmpty()) {
+        if (appId != null && records.isEmpty() && known.isEmpty()) {
             // a removed app keeps its history (found above); an id nobody knows is a 404, not an empty list
             throw ApiException.notFound(AppArgument.unknownAppMessage(app, knownAppIds()));
         }

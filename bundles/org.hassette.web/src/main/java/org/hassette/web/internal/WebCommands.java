@@ -64,9 +64,10 @@ public class WebCommands {
         if (h == null) {
             throw new IllegalStateException("the execution history is not available (it needs the database; see hassette:why database)");
         }
-        String appId = AppArgument.meansAll(app) ? null : app(app).map(AppInfo::appId).orElse(app);
+        Optional<AppInfo> known = AppArgument.meansAll(app) ? Optional.empty() : app(app);
+        String appId = AppArgument.meansAll(app) ? null : known.map(AppInfo::appId).orElse(app);
         List<ExecutionRecord> records = h.recent(appId, limit);
-        if (appId != null && records.isEmpty() && app(app).isEmpty()) {
+        if (appId != null && records.isEmpty() && known.isEmpty()) {
             // an app removed since keeps its history (found above); an id nobody knows is a mistake, not "no executions"
             throw new IllegalArgumentException(AppArgument.unknownAppMessage(app, knownAppIds()));
         }

@@ -67,12 +67,8 @@ class DoorAlertTest {
 
     @Test
     void aRestartAfterTheNotificationDoesNotSendItAgainButANewOpeningDoes() {
-        kit.start(app(Map.of("doors", List.of("binary_sensor.front_door"), "notify.via", "notify.mobile_app_phone")));
-        kit.simulateStateChange("binary_sensor.front_door", "on");
-        kit.advance(Duration.ofMinutes(6));
-        kit.ha().assertCallCount("notify", "mobile_app_phone", null, 1);
-        kit.stop();
-        kit.start(app(Map.of("doors", List.of("binary_sensor.front_door"), "notify.via", "notify.mobile_app_phone")));
+        notifiedOnceThenStopped();
+        startNotifyingThePhone();
         kit.advance(Duration.ofMinutes(10));
         kit.ha().assertCallCount("notify", "mobile_app_phone", null, 1); // the same opening: not again
 
@@ -84,29 +80,36 @@ class DoorAlertTest {
 
     @Test
     void anHaRestartThatResetsLastChangedDoesNotSendItAgain() {
-        kit.start(app(Map.of("doors", List.of("binary_sensor.front_door"), "notify.via", "notify.mobile_app_phone")));
-        kit.simulateStateChange("binary_sensor.front_door", "on");
-        kit.advance(Duration.ofMinutes(6));
-        kit.ha().assertCallCount("notify", "mobile_app_phone", null, 1);
-        kit.stop();
+        notifiedOnceThenStopped();
         kit.advance(Duration.ofSeconds(30));
         kit.setState("binary_sensor.front_door", "on"); // HA came back with the door still open: last_changed is now
-        kit.start(app(Map.of("doors", List.of("binary_sensor.front_door"), "notify.via", "notify.mobile_app_phone")));
+        startNotifyingThePhone();
         kit.advance(Duration.ofMinutes(10));
         kit.ha().assertCallCount("notify", "mobile_app_phone", null, 1);
     }
 
     @Test
     void aDoorClosedWhileTheAppWasStoppedIsNotifiedAgainWhenItOpens() {
-        kit.start(app(Map.of("doors", List.of("binary_sensor.front_door"), "notify.via", "notify.mobile_app_phone")));
-        kit.simulateStateChange("binary_sensor.front_door", "on");
-        kit.advance(Duration.ofMinutes(6));
-        kit.stop();
+        notifiedOnceThenStopped();
         kit.setState("binary_sensor.front_door", "off"); // closed while the app was stopped
-        kit.start(app(Map.of("doors", List.of("binary_sensor.front_door"), "notify.via", "notify.mobile_app_phone")));
+        startNotifyingThePhone();
         kit.simulateStateChange("binary_sensor.front_door", "on");
         kit.advance(Duration.ofMinutes(5));
         kit.ha().assertCallCount("notify", "mobile_app_phone", null, 2);
+    }
+
+    /** The front door watched, with notifications to the phone as well. */
+    private void startNotifyingThePhone() {
+        kit.start(app(Map.of("doors", List.of("binary_sensor.front_door"), "notify.via", "notify.mobile_app_phone")));
+    }
+
+    /** The front door opened and was notified once; then the app stopped, as it does while HA reconnects. */
+    private void notifiedOnceThenStopped() {
+        startNotifyingThePhone();
+        kit.simulateStateChange("binary_sensor.front_door", "on");
+        kit.advance(Duration.ofMinutes(6));
+        kit.ha().assertCallCount("notify", "mobile_app_phone", null, 1);
+        kit.stop();
     }
 
     @Test

@@ -93,6 +93,15 @@ class MotionLightsTest {
         kit.advance(Duration.ofMinutes(10));
         kit.ha().assertNotCalled("light", "turn_off", null);
         assertEquals(List.of(), kit.scheduler().jobs(), "motion on: no off job");
+
+        // the other half of the name: no motion, but every light already off
+        kit.stop();
+        kit.setState("binary_sensor.hall_motion", "off");
+        kit.setState("light.hall", "off");
+        kit.start(app(Map.of()));
+        kit.advance(Duration.ofMinutes(10));
+        kit.ha().assertNotCalled("light", "turn_off", null);
+        assertEquals(List.of(), kit.scheduler().jobs(), "every light off: no off job");
     }
 
     @Test

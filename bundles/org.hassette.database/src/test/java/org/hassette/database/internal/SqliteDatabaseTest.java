@@ -61,32 +61,30 @@ class SqliteDatabaseTest {
 
     @Test
     void aValueOutOfRangeIsNamedWithConfigurationFilePropertyAndWhatIsAllowed() {
-        Map<String, Object> props = fromFile(Map.of("busy.timeout.ms", "-5"));
-        SqliteDatabase.InvalidConfigurationException e = assertThrows(SqliteDatabase.InvalidConfigurationException.class,
-                () -> SqliteDatabase.validate(config(props), props));
         assertEquals(NAMED + "busy.timeout.ms = '-5' is out of range (allowed: a whole number from 0 to 2147483647, in milliseconds);"
-                + " fix the value (the database stays FAILED until then)", e.getMessage());
+                + " fix the value (the database stays FAILED until then)", refusal(fromFile(Map.of("busy.timeout.ms", "-5"))));
     }
 
     @Test
     void aValueThatIsNotANumberIsNamedInsteadOfThrowingFromTheConversion() {
-        Map<String, Object> props = fromFile(Map.of("write.queue.capacity", "lots"));
-        SqliteDatabase.InvalidConfigurationException e = assertThrows(SqliteDatabase.InvalidConfigurationException.class,
-                () -> SqliteDatabase.validate(config(props), props));
         assertEquals(NAMED + "write.queue.capacity = 'lots' is not a number (allowed: a whole number from 1 to 2147483647);"
-                + " fix the value (the database stays FAILED until then)", e.getMessage());
+                + " fix the value (the database stays FAILED until then)", refusal(fromFile(Map.of("write.queue.capacity", "lots"))));
     }
 
     @Test
     void everyBadValueIsNamedAndAConfigurationWithoutFileByItsPid() {
-        Map<String, Object> props = Map.of("service.pid", SqliteDatabase.PID, "write.queue.capacity", "0", "read.pool.size", "some",
-                "drain.timeout.ms", "-1");
-        String message = assertThrows(SqliteDatabase.InvalidConfigurationException.class,
-                () -> SqliteDatabase.validate(config(props), props)).getMessage();
+        String message = refusal(Map.of("service.pid", SqliteDatabase.PID, "write.queue.capacity", "0", "read.pool.size", "some",
+                "drain.timeout.ms", "-1"));
         assertTrue(message.startsWith("configuration org.hassette.database.internal.SqliteDatabase: write.queue.capacity = '0' is out of"
                 + " range (allowed: a whole number from 1 to 2147483647); drain.timeout.ms = '-1' is out of range"), message);
         assertTrue(message.contains("; read.pool.size = 'some' is not a number (allowed: a whole number from 0 to 2147483647);"
                 + " fix these values"), message);
+    }
+
+    /** The message validation refuses these properties with. */
+    private static String refusal(Map<String, Object> props) {
+        return assertThrows(SqliteDatabase.InvalidConfigurationException.class, () -> SqliteDatabase.validate(config(props), props))
+                .getMessage();
     }
 
     private static Map<String, Object> fromFile(Map<String, Object> values) {

@@ -73,6 +73,8 @@ final class ListenerRuntime<E> implements Subscription {
     private int runners;
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final AtomicBoolean running = new AtomicBoolean();
+    /** Frees a single-mode listener once its handler returned (one instance, not one per call). */
+    private final Runnable free = () -> running.set(false);
     private final AtomicBoolean owned = new AtomicBoolean();
     private volatile long lastDropWarning;
 
@@ -429,7 +431,7 @@ final class ListenerRuntime<E> implements Subscription {
                 executor.execute(() -> {
                     try {
                         // free again before the call's record is out: an event after the record is not skipped
-                        call(event, once, () -> running.set(false));
+                        call(event, once, free);
                     } finally {
                         running.set(false);
                     }
